@@ -1,0 +1,107 @@
+// Package validators holds plan-time validators that
+// terraform-plugin-framework-validators does not ship.
+package validators
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// Email returns a validator that accepts a bare email address such as
+// jane@example.com: no display name, no angle brackets, a dot in the domain.
+func Email() validator.String { return emailValidator{} }
+
+type emailValidator struct{}
+
+func (emailValidator) Description(context.Context) string {
+	return "value must be an email address such as jane@example.com"
+}
+
+func (v emailValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v emailValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	value := req.ConfigValue.ValueString()
+	if !IsEmail(value) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid email address",
+			fmt.Sprintf("%s must be an email address such as jane@example.com, got %q.", req.Path, value))
+	}
+}
+
+// IsEmail reports whether s is a bare email address with a dotted domain.
+func IsEmail(s string) bool {
+	if s == "" || strings.TrimSpace(s) != s {
+		return false
+	}
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s || addr.Name != "" {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	domain := s[at+1:]
+	return at > 0 && strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+// dockerName follows Docker Hub's rules for organization and team names:
+// lowercase letters and digits, with single '-' or '_' separators inside.
+var dockerName = regexp.MustCompile(`^[a-z0-9]+(?:[-_][a-z0-9]+)*$`)
+
+// DockerName returns a validator for Docker organization and team names.
+func DockerName(what string) validator.String { return dockerNameValidator{what: what} }
+
+type dockerNameValidator struct{ what string }
+
+func (v dockerNameValidator) Description(context.Context) string {
+	return fmt.Sprintf("%s name of 2 to 30 lowercase letters and digits, with single '-' or '_' separators inside", v.what)
+}
+
+func (v dockerNameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v dockerNameValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	value := req.ConfigValue.ValueString()
+	if !IsDockerName(value) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.what+" name",
+			fmt.Sprintf("%s must be a Docker %s name: 2 to 30 lowercase letters and digits, with single '-' or '_' "+
+				"separators inside (for example \"moby\" or \"platform-team\"), got %q.", req.Path, v.what, value))
+	}
+}
+
+// IsDockerName reports whether s is a valid Docker organization or team name.
+func IsDockerName(s string) bool {
+	return len(s) >= 2 && len(s) <= 30 && dockerName.MatchString(s)
+}
+
+// Duration returns a validator for a positive Go duration such as "30s".
+func Duration() validator.String { return durationValidator{} }
+
+type durationValidator struct{}
+
+func (durationValidator) Description(context.Context) string {
+	return "value must be a positive duration such as 30s or 2m"
+}
+
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+			fmt.Sprintf("%s must be a positive duration such as \"30s\" or \"2m\", got %q.", req.Path, req.ConfigValue.ValueString()))
+	}
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The README's test command (`make check`): everything CI runs, from a fresh
+# clone with only Go installed. It builds the pinned CLIs it needs, and every
+# test starts the servers it uses (mockhub, in-process).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+mkdir -p bin
+export TF_CLI_CONFIG_FILE="$root/bin/empty.tfrc"
+: >"$TF_CLI_CONFIG_FILE"
+export CHECKPOINT_DISABLE=1
+
+step() { printf '\n==> %s\n' "$*"; }
+started=$(date +%s)
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+step "go vet"
+go vet ./...
+
+step "pinned CLIs (make tools)"
+./scripts/tools.sh all
+
+step "unit tests, mockhub included, with the race detector"
+go test -race -count=1 -skip '^TestAcc' ./...
+
+step "acceptance tests on OpenTofu 1.12.6"
+make --no-print-directory testacc
+
+step "acceptance tests on Terraform 1.5.7"
+make --no-print-directory testacc-tf15
+
+step "fuzz targets, briefly"
+./scripts/fuzz.sh "${FUZZTIME:-10s}"
+
+step "generated docs are current"
+make --no-print-directory docs-check
+
+step "examples: fmt -check and validate"
+make --no-print-directory examples-check
+
+step "golangci-lint"
+make --no-print-directory lint
+
+printf '\n==> all checks passed in %ss\n' "$(($(date +%s) - started))"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# fmt -check and validate over every example folder with the pinned OpenTofu
+# and the provider built from this tree (through dev_overrides, offline).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+tofu="$root/bin/tofu"
+[ -x "$tofu" ] || ./scripts/tools.sh tofu
+[ -x bin/terraform-provider-docker ] || go build -o bin/terraform-provider-docker .
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+./scripts/devrc.sh "$root/bin" >"$work/dev.tfrc"
+export TF_CLI_CONFIG_FILE="$work/dev.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+
+echo "examples: fmt -check"
+"$tofu" fmt -check -recursive -diff examples
+
+failed=0
+while IFS= read -r dir; do
+  rel=${dir#"$root"/}
+  copy="$work/$(echo "$rel" | tr '/' '_')"
+  mkdir -p "$copy"
+  cp -R "$dir"/. "$copy"/
+  # Registry examples leave out the terraform block; add one so that the
+  # provider resolves to dockerscim/docker rather than hashicorp/docker.
+  if ! grep -qs 'required_providers' "$copy"/*.tf; then
+    cat >"$copy/zz_versions.tf" <<'TF'
+terraform {
+  required_providers {
+    docker = { source = "dockerscim/docker" }
+  }
+}
+TF
+  fi
+  if out=$(cd "$copy" && "$tofu" validate -no-color 2>&1); then
+    echo "examples: $rel: valid"
+  else
+    echo "examples: $rel: INVALID"; echo "$out"; failed=1
+  fi
+done < <(find "$root/examples" -name '*.tf' -printf '%h\n' | sort -u)
+exit $failed
