@@ -1,0 +1,590 @@
+package mockhub
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// accessTokenTTL is how long a management API access token lives.
+const accessTokenTTL = 10 * time.Minute
+
+// accessTokens are the management API's bearer tokens. They live outside the
+// store, so /_mock/reset does not log clients out.
+type accessTokens struct {
+	mu     sync.Mutex
+	tokens map[string]accessToken
+}
+
+type accessToken struct {
+	username string
+	expires  time.Time
+}
+
+func randomToken(prefix string) string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return prefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (a *accessTokens) issue(username string, now time.Time) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.tokens == nil {
+		a.tokens = map[string]accessToken{}
+	}
+	for k, t := range a.tokens {
+		if now.After(t.expires) {
+			delete(a.tokens, k)
+		}
+	}
+	tok := randomToken("mh_at_")
+	a.tokens[tok] = accessToken{username: username, expires: now.Add(accessTokenTTL)}
+	return tok
+}
+
+// lookup returns the token's user; expired reports a known but expired token.
+func (a *accessTokens) lookup(tok string, now time.Time) (username string, expired bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	t, ok := a.tokens[tok]
+	if !ok {
+		return "", false
+	}
+	if !now.Before(t.expires) {
+		return "", true
+	}
+	return t.username, false
+}
+
+// hubBody decodes a JSON body into v, answering 413 or 400 on failure.
+func hubBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	b, status, msg := readBody(w, r)
+	if status != 0 {
+		writeHubError(w, status, msg)
+		return false
+	}
+	if err := json.NewDecoder(bytes.NewReader(b)).Decode(v); err != nil {
+		writeHubError(w, http.StatusBadRequest, "request body is not valid JSON: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// authenticate checks an identifier (username or email) and secret (password
+// or personal access token) in constant time.
+func (s *Server) authenticate(identifier, secret string) (string, bool) {
+	st := s.st
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	id := strings.ToLower(strings.TrimSpace(identifier))
+	a := st.accounts[id]
+	if a == nil {
+		a = st.accountByEmail[id]
+	}
+	if a == nil || a.Password == "" || secret == "" {
+		return "", false
+	}
+	if subtle.ConstantTimeCompare([]byte(a.Password), []byte(secret)) != 1 {
+		return "", false
+	}
+	return a.Username, true
+}
+
+func (s *Server) hubAuthToken(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Identifier string `json:"identifier"`
+		Secret     string `json:"secret"`
+	}
+	if !hubBody(w, r, &body) {
+		return
+	}
+	u, ok := s.authenticate(body.Identifier, body.Secret)
+	if !ok {
+		writeHubError(w, http.StatusUnauthorized, "incorrect identifier or secret")
+		return
+	}
+	writeJSON(w, http.StatusOK, "application/json", map[string]any{"access_token": s.tokens.issue(u, s.now())})
+}
+
+// hubLogin is Hub's older POST /v2/users/login.
+func (s *Server) hubLogin(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	if !hubBody(w, r, &body) {
+		return
+	}
+	u, ok := s.authenticate(body.Username, body.Password)
+	if !ok {
+		writeHubError(w, http.StatusUnauthorized, "incorrect username or password")
+		return
+	}
+	writeJSON(w, http.StatusOK, "application/json", map[string]any{"token": s.tokens.issue(u, s.now())})
+}
+
+// hubUser authenticates a management request, answering 401 on failure.
+func (s *Server) hubUser(w http.ResponseWriter, r *http.Request) (string, bool) {
+	tok := bearerToken(r)
+	if tok == "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="mockhub"`)
+		writeHubError(w, http.StatusUnauthorized, "authentication required: send Authorization: Bearer <access token from POST /v2/auth/token>")
+		return "", false
+	}
+	u, expired := s.tokens.lookup(tok, s.now())
+	if u == "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="mockhub"`)
+		msg := "unknown access token"
+		if expired {
+			msg = "access token expired: get a new one from POST /v2/auth/token"
+		}
+		writeHubError(w, http.StatusUnauthorized, msg)
+		return "", false
+	}
+	return u, true
+}
+
+// hubOrg resolves {org} for an owner; the caller holds the store lock.
+func (s *Server) hubOrg(w http.ResponseWriter, r *http.Request, user string) *org {
+	name := strings.ToLower(r.PathValue("org"))
+	og := s.st.orgs[name]
+	if og == nil {
+		writeHubError(w, http.StatusNotFound, fmt.Sprintf("organization %q not found", r.PathValue("org")))
+		return nil
+	}
+	if !s.st.isOrgOwner(user, name) {
+		writeHubError(w, http.StatusForbidden, fmt.Sprintf("%s is not an owner of organization %q", user, name))
+		return nil
+	}
+	return og
+}
+
+// pageParams reads page and page_size.
+func pageParams(r *http.Request) (page, size int, err error) {
+	q := r.URL.Query()
+	page, size = 1, 25
+	if v := q.Get("page"); v != "" {
+		if page, err = strconv.Atoi(v); err != nil || page < 1 {
+			return 0, 0, fmt.Errorf("page must be a positive integer, not %q", v)
+		}
+	}
+	if v := q.Get("page_size"); v != "" {
+		if size, err = strconv.Atoi(v); err != nil || size < 1 {
+			return 0, 0, fmt.Errorf("page_size must be a positive integer, not %q", v)
+		}
+	}
+	return page, min(size, 100), nil
+}
+
+// paginate answers {count, next, previous, results} with absolute links.
+func paginate(w http.ResponseWriter, r *http.Request, page, size int, all []any) {
+	total := len(all)
+	lo := min((page-1)*size, total)
+	hi := min(lo+size, total)
+	link := func(p int) any {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(p))
+		q.Set("page_size", strconv.Itoa(size))
+		u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
+		return baseURL(r) + u.String()
+	}
+	var next, prev any
+	if hi < total {
+		next = link(page + 1)
+	}
+	if page > 1 {
+		prev = link(min(page-1, max(1, (total+size-1)/size)))
+	}
+	results := all[lo:hi]
+	if results == nil {
+		results = []any{}
+	}
+	writeJSON(w, http.StatusOK, "application/json", map[string]any{"count": total, "next": next, "previous": prev, "results": results})
+}
+
+func (s *Server) hubListMembers(w http.ResponseWriter, r *http.Request) {
+	user, ok := s.hubUser(w, r)
+	if !ok {
+		return
+	}
+	page, size, err := pageParams(r)
+	if err != nil {
+		writeHubError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	q := r.URL.Query()
+	search, role := strings.ToLower(q.Get("search")), strings.ToLower(q.Get("role"))
+	if role != "" && !validRole(role) {
+		writeHubError(w, http.StatusBadRequest, fmt.Sprintf("role must be member, editor or owner, not %q", q.Get("role")))
+		return
+	}
+	st := s.st
+	st.mu.RLock()
+	og := s.hubOrg(w, r, user)
+	if og == nil {
+		st.mu.RUnlock()
+		return
+	}
+	teamsOf := map[string][]string{}
+	for _, k := range sortedKeys(og.teams) {
+		t := og.teams[k]
+		for m := range t.members {
+			teamsOf[m] = append(teamsOf[m], t.Name)
+		}
+	}
+	var all []any
+	for _, name := range sortedKeys(og.members) {
+		m := og.members[name]
+		a := st.accounts[name]
+		if a == nil || role != "" && m.Role != role {
+			continue
+		}
+		if search != "" && !strings.Contains(a.Username, search) && !strings.Contains(strings.ToLower(a.FullName), search) &&
+			!strings.Contains(strings.ToLower(a.Email), search) {
+			continue
+		}
+		groups := teamsOf[name]
+		if groups == nil {
+			groups = []string{}
+		}
+		all = append(all, map[string]any{
+			"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email,
+			"role": m.Role, "groups": groups, "type": "user", "date_joined": m.Joined.UTC().Format(time.RFC3339),
+		})
+	}
+	st.mu.RUnlock()
+	paginate(w, r, page, size, all)
+}
+
+func (s *Server) hubUpdateMember(w http.ResponseWriter, r *http.Request) {
+	user, ok := s.hubUser(w, r)
+	if !ok {
+		return
+	}
+	var body struct {
+		Role string `json:"role"`
+	}
+	if !hubBody(w, r, &body) {
+		return
+	}
+	role := strings.ToLower(body.Role)
+	if !validRole(role) {
+		writeHubError(w, http.StatusBadRequest, fmt.Sprintf("role must be member, editor or owner, not %q", body.Role))
+		return
+	}
+	st := s.st
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	og := s.hubOrg(w, r, user)
+	if og == nil {
+		return
+	}
+	name := strings.ToLower(r.PathValue("username"))
+	m := og.members[name]
+	if m == nil {
+		writeHubError(w, http.StatusNotFound, fmt.Sprintf("%q is not a member of organization %q", r.PathValue("username"), og.Name))
+		return
+	}
+	m.Role = role
+	s.persist()
+	a := st.accounts[name]
+	writeJSON(w, http.StatusOK, "application/json", map[string]any{
+		"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email, "role": m.Role, "type": "user",
+		"date_joined": m.Joined.UTC().Format(time.RFC3339),
+	})
+}
+
+func (s *Server) hubRemoveMember(w http.ResponseWriter, r *http.Request) {
+	user, ok := s.hubUser(w, r)
+	if !ok {
+		return
+	}
+	st := s.st
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	og := s.hubOrg(w, r, user)
+	if og == nil {
+		return
+	}
+	name := strings.ToLower(r.PathValue("username"))
+	if !st.removeOrgMember(og, name) {
+		writeHubError(w, http.StatusNotFound, fmt.Sprintf("%q is not a member of organization %q", r.PathValue("username"), og.Name))
+		return
+	}
+	s.persist()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func teamJSON(t *team) map[string]any {
+	return map[string]any{"id": t.ID, "uuid": t.UUID, "name": t.Name, "description": t.Description, "member_count": len(t.members)}
+}
+
+func (s *Server) hubListTeams(w http.ResponseWriter, r *http.Request) {
+	user, ok := s.hubUser(w, r)
+	if !ok {
+		return
+	}
+	page, size, err := pageParams(r)
+	if err != nil {
+		writeHubError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	st := s.st
+	st.mu.RLock()
+	og := s.hubOrg(w, r, user)
+	if og == nil {
+		st.mu.RUnlock()
+		return
+	}
+	var all []any
+	for _, k := range sortedKeys(og.teams) {
+		all = append(all, teamJSON(og.teams[k]))
+	}
+	st.mu.RUnlock()
+	paginate(w, r, page, size, all)
+}
+
+// hubTeam resolves {org} and {team}; the caller holds the store lock.
+func (s *Server) hubTeam(w http.ResponseWriter, r *http.Request, user string) *team {
+	og := s.hubOrg(w, r, user)
+	if og == nil {
+		return nil
+	}
+	t := og.teams[strings.ToLower(r.PathValue("team"))]
+	if t == nil {
+		writeHubError(w, http.StatusNotFound, fmt.Sprintf("team %q not found in organization %q", r.PathValue("team"), og.Name))
+	}
+	return t
+}
+
+func (s *Server) hubGetTeam(w http.ResponseWriter, r *http.Request) {
+	user, ok := s.hubUser(w, r)
+	if !ok {
+		return
+	}
+	st := s.st
+	st.mu.RLock()
+	t := s.hubTeam(w, r, user)
+	var out map[string]any
+	if t != nil {
+		out = teamJSON(t)
+	}
+	st.mu.RUnlock()
+	if out != nil {
+		writeJSON(w, http.StatusOK, "application/json", out)
+	}
+}
+
+func (s *Server) hubListTeamMembers(w http.ResponseWriter, r *http.Request) {
+	user, ok := s.hubUser(w, r)
+	if !ok {
+		return
+	}
+	page, size, err := pageParams(r)
+	if err != nil {
+		writeHubError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	st := s.st
+	st.mu.RLock()
+	t := s.hubTeam(w, r, user)
+	if t == nil {
+		st.mu.RUnlock()
+		return
+	}
+	var all []any
+	for _, name := range sortedKeys(t.members) {
+		if a := st.accounts[name]; a != nil {
+			all = append(all, map[string]any{"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email})
+		}
+	}
+	st.mu.RUnlock()
+	paginate(w, r, page, size, all)
+}
+
+// --- SSO connections and SCIM administration (mockhub's own design) -----------
+
+// hubScope resolves {org} or {company} for an owner and returns a predicate
+// for the connections on it; the caller holds the store lock.
+func (s *Server) hubScope(w http.ResponseWriter, r *http.Request, user string) (string, func(*connection) bool, bool) {
+	st := s.st
+	if o := r.PathValue("org"); o != "" {
+		og := s.hubOrg(w, r, user)
+		if og == nil {
+			return "", nil, false
+		}
+		return "organization " + strconv.Quote(og.Name), func(c *connection) bool { return c.Org == og.Name }, true
+	}
+	name := strings.ToLower(r.PathValue("company"))
+	if st.companies[name] == nil {
+		writeHubError(w, http.StatusNotFound, fmt.Sprintf("company %q not found", r.PathValue("company")))
+		return "", nil, false
+	}
+	if !st.isCompanyOwner(user, name) {
+		writeHubError(w, http.StatusForbidden, fmt.Sprintf("%s is not an owner of company %q", user, name))
+		return "", nil, false
+	}
+	return "company " + strconv.Quote(name), func(c *connection) bool { return c.Company == name }, true
+}
+
+func (s *Server) hubConnection(w http.ResponseWriter, r *http.Request, user string) *connection {
+	where, on, ok := s.hubScope(w, r, user)
+	if !ok {
+		return nil
+	}
+	c := s.st.conns[strings.ToLower(r.PathValue("id"))]
+	if c == nil || !on(c) {
+		writeHubError(w, http.StatusNotFound, fmt.Sprintf("SSO connection %q not found in %s", r.PathValue("id"), where))
+		return nil
+	}
+	return c
+}
+
+func connectionJSON(c *connection) map[string]any {
+	m := map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "domains": slices.Clone(c.Domains), "scim_enabled": c.SCIMEnabled}
+	if m["domains"] == nil {
+		m["domains"] = []string{}
+	}
+	if c.Org != "" {
+		m["org_name"] = c.Org
+	}
+	if c.Company != "" {
+		m["company_name"] = c.Company
+	}
+	return m
+}
+
+func (s *Server) hubListConnections(w http.ResponseWriter, r *http.Request) {
+	user, ok := s.hubUser(w, r)
+	if !ok {
+		return
+	}
+	st := s.st
+	st.mu.RLock()
+	_, on, ok := s.hubScope(w, r, user)
+	if !ok {
+		st.mu.RUnlock()
+		return
+	}
+	results := []any{}
+	for _, c := range st.connOrder {
+		if on(c) {
+			results = append(results, connectionJSON(c))
+		}
+	}
+	st.mu.RUnlock()
+	writeJSON(w, http.StatusOK, "application/json", map[string]any{"count": len(results), "results": results})
+}
+
+func (s *Server) hubGetConnection(w http.ResponseWriter, r *http.Request) {
+	user, ok := s.hubUser(w, r)
+	if !ok {
+		return
+	}
+	st := s.st
+	st.mu.RLock()
+	c := s.hubConnection(w, r, user)
+	var out map[string]any
+	if c != nil {
+		out = connectionJSON(c)
+	}
+	st.mu.RUnlock()
+	if out != nil {
+		writeJSON(w, http.StatusOK, "application/json", out)
+	}
+}
+
+func (s *Server) hubGetSCIM(w http.ResponseWriter, r *http.Request) {
+	user, ok := s.hubUser(w, r)
+	if !ok {
+		return
+	}
+	st := s.st
+	st.mu.RLock()
+	c := s.hubConnection(w, r, user)
+	var out map[string]any
+	if c != nil {
+		out = map[string]any{"enabled": c.SCIMEnabled, "base_url": ""}
+		if c.SCIMEnabled {
+			out["base_url"] = scimBaseURL(r)
+		}
+	}
+	st.mu.RUnlock()
+	if out != nil {
+		writeJSON(w, http.StatusOK, "application/json", out)
+	}
+}
+
+// scimAdmin runs an enable, rotate or disable under the write lock.
+func (s *Server) scimAdmin(w http.ResponseWriter, r *http.Request, fn func(st *store, c *connection) (int, any)) {
+	user, ok := s.hubUser(w, r)
+	if !ok {
+		return
+	}
+	st := s.st
+	st.mu.Lock()
+	c := s.hubConnection(w, r, user)
+	if c == nil {
+		st.mu.Unlock()
+		return
+	}
+	status, out := fn(st, c)
+	if status < 300 {
+		s.persist()
+	}
+	st.mu.Unlock()
+	switch v := out.(type) {
+	case string:
+		writeHubError(w, status, v)
+	case nil:
+		w.WriteHeader(status)
+	default:
+		writeJSON(w, status, "application/json", v)
+	}
+}
+
+func (s *Server) hubEnableSCIM(w http.ResponseWriter, r *http.Request) {
+	s.scimAdmin(w, r, func(st *store, c *connection) (int, any) {
+		if c.SCIMEnabled {
+			return http.StatusConflict, fmt.Sprintf("SCIM is already enabled on SSO connection %s; rotate the token with POST .../scim/token", c.ID)
+		}
+		tok := randomToken("dckr_scim_")
+		st.setSCIMToken(c, tok)
+		s.log.Info("SCIM enabled", "connection", c.ID)
+		return http.StatusCreated, map[string]any{"enabled": true, "base_url": scimBaseURL(r), "token": tok}
+	})
+}
+
+func (s *Server) hubRotateSCIM(w http.ResponseWriter, r *http.Request) {
+	s.scimAdmin(w, r, func(st *store, c *connection) (int, any) {
+		if !c.SCIMEnabled {
+			return http.StatusConflict, fmt.Sprintf("SCIM is not enabled on SSO connection %s", c.ID)
+		}
+		tok := randomToken("dckr_scim_")
+		st.setSCIMToken(c, tok)
+		s.log.Info("SCIM token rotated", "connection", c.ID)
+		return http.StatusOK, map[string]any{"enabled": true, "base_url": scimBaseURL(r), "token": tok}
+	})
+}
+
+func (s *Server) hubDisableSCIM(w http.ResponseWriter, r *http.Request) {
+	s.scimAdmin(w, r, func(st *store, c *connection) (int, any) {
+		if !c.SCIMEnabled {
+			return http.StatusConflict, fmt.Sprintf("SCIM is already disabled on SSO connection %s", c.ID)
+		}
+		st.revokeSCIM(c)
+		s.log.Info("SCIM disabled", "connection", c.ID)
+		return http.StatusNoContent, nil
+	})
+}

@@ -1,0 +1,111 @@
+package mockhub
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+)
+
+// routes registers every endpoint. The patterns double as the route names
+// /_mock/stats counts by.
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	b := SCIMBasePath
+
+	// SCIM 2.0.
+	m.HandleFunc("GET "+b+"/ServiceProviderConfig", s.scimServiceProviderConfig)
+	m.HandleFunc("GET "+b+"/Schemas", s.scimSchemas)
+	m.HandleFunc("GET "+b+"/Schemas/{id}", s.scimSchema)
+	m.HandleFunc("GET "+b+"/ResourceTypes", s.scimResourceTypes)
+	m.HandleFunc("GET "+b+"/ResourceTypes/{name}", s.scimResourceType)
+	m.HandleFunc("GET "+b+"/Users", s.scimListUsers)
+	m.HandleFunc("POST "+b+"/Users/.search", s.scimSearchUsers)
+	m.HandleFunc("POST "+b+"/Users", s.scimCreateUser)
+	m.HandleFunc("GET "+b+"/Users/{id}", s.scimGetUser)
+	m.HandleFunc("PUT "+b+"/Users/{id}", s.scimReplaceUser)
+	m.HandleFunc("PATCH "+b+"/Users/{id}", s.scimPatchUser)
+	m.HandleFunc("DELETE "+b+"/Users/{id}", s.scimDeleteUser)
+	m.HandleFunc("GET "+b+"/Groups", s.scimListGroups)
+	m.HandleFunc("POST "+b+"/Groups/.search", s.scimSearchGroups)
+	m.HandleFunc("POST "+b+"/Groups", s.scimCreateGroup)
+	m.HandleFunc("GET "+b+"/Groups/{id}", s.scimGetGroup)
+	m.HandleFunc("PUT "+b+"/Groups/{id}", s.scimReplaceGroup)
+	m.HandleFunc("PATCH "+b+"/Groups/{id}", s.scimPatchGroup)
+	m.HandleFunc("DELETE "+b+"/Groups/{id}", s.scimDeleteGroup)
+	m.HandleFunc(b+"/Me", s.scimNotImplemented)
+	m.HandleFunc(b+"/Bulk", s.scimNotImplemented)
+
+	// Management API.
+	m.HandleFunc("POST /v2/auth/token", s.hubAuthToken)
+	m.HandleFunc("POST /v2/users/login", s.hubLogin)
+	m.HandleFunc("GET /v2/orgs/{org}/members", s.hubListMembers)
+	m.HandleFunc("PUT /v2/orgs/{org}/members/{username}", s.hubUpdateMember)
+	m.HandleFunc("DELETE /v2/orgs/{org}/members/{username}", s.hubRemoveMember)
+	m.HandleFunc("GET /v2/orgs/{org}/groups", s.hubListTeams)
+	m.HandleFunc("GET /v2/orgs/{org}/groups/{team}", s.hubGetTeam)
+	m.HandleFunc("GET /v2/orgs/{org}/groups/{team}/members", s.hubListTeamMembers)
+	for _, scope := range []string{"/v2/orgs/{org}", "/v2/companies/{company}"} {
+		m.HandleFunc("GET "+scope+"/sso/connections", s.hubListConnections)
+		m.HandleFunc("GET "+scope+"/sso/connections/{id}", s.hubGetConnection)
+		m.HandleFunc("GET "+scope+"/sso/connections/{id}/scim", s.hubGetSCIM)
+		m.HandleFunc("POST "+scope+"/sso/connections/{id}/scim", s.hubEnableSCIM)
+		m.HandleFunc("POST "+scope+"/sso/connections/{id}/scim/token", s.hubRotateSCIM)
+		m.HandleFunc("DELETE "+scope+"/sso/connections/{id}/scim", s.hubDisableSCIM)
+	}
+	s.mux = m
+
+	mock := http.NewServeMux()
+	mock.HandleFunc("GET /_mock/stats", s.mockStats)
+	mock.HandleFunc("GET /_mock/faults", s.mockGetFaults)
+	mock.HandleFunc("PUT /_mock/faults", s.mockPutFaults)
+	mock.HandleFunc("DELETE /_mock/faults", s.mockDeleteFaults)
+	mock.HandleFunc("POST /_mock/reset", s.mockReset)
+	mock.HandleFunc("/_mock/", func(w http.ResponseWriter, r *http.Request) {
+		writeHubError(w, http.StatusNotFound, "no such /_mock endpoint: "+r.Method+" "+r.URL.Path)
+	})
+	s.mock = mock
+}
+
+func (s *Server) mockStats(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, "application/json", s.stats.json())
+}
+
+func (s *Server) mockGetFaults(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, "application/json", s.faults.get())
+}
+
+func (s *Server) mockPutFaults(w http.ResponseWriter, r *http.Request) {
+	b, status, msg := readBody(w, r)
+	if status != 0 {
+		writeHubError(w, status, msg)
+		return
+	}
+	var f Faults
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		writeHubError(w, http.StatusBadRequest, "faults: "+err.Error()+" (fields: latency_ms, fail_every, throttle_every, retry_after_seconds, drop_every)")
+		return
+	}
+	if f.LatencyMS < 0 || f.FailEvery < 0 || f.ThrottleEvery < 0 || f.RetryAfterSeconds < 0 || f.DropEvery < 0 {
+		writeHubError(w, http.StatusBadRequest, "faults: values must not be negative")
+		return
+	}
+	s.faults.set(f)
+	s.log.Info("faults set", "faults", f)
+	writeJSON(w, http.StatusOK, "application/json", f)
+}
+
+func (s *Server) mockDeleteFaults(w http.ResponseWriter, r *http.Request) {
+	s.faults.set(Faults{})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) mockReset(w http.ResponseWriter, r *http.Request) {
+	if err := s.reset(); err != nil {
+		writeHubError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	s.log.Info("reset to seed")
+	w.WriteHeader(http.StatusNoContent)
+}

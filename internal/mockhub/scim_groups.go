@@ -1,0 +1,416 @@
+package mockhub
+
+import (
+	"fmt"
+	"net/http"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	se "github.com/dockerscim/terraform-provider-docker/internal/mockhub/scimengine"
+)
+
+// groupInput is a Group body after normalisation.
+type groupInput struct {
+	ExternalID  string
+	DisplayName string
+	Members     []string
+	Extra       map[string]any
+}
+
+var groupKeys = map[string]bool{"schemas": true, "id": true, "meta": true, "externalid": true, "displayname": true, "members": true}
+
+func parseGroup(res se.Resource) (*groupInput, error) {
+	in := &groupInput{}
+	for k, v := range res {
+		switch lk := strings.ToLower(k); lk {
+		case "externalid":
+			in.ExternalID = str(v)
+		case "displayname":
+			in.DisplayName = strings.TrimSpace(str(v))
+		case "members":
+			l, _ := v.([]any)
+			for _, e := range l {
+				m, ok := e.(map[string]any)
+				if !ok {
+					return nil, scimErr(http.StatusBadRequest, "invalidValue", "members must be objects with a value")
+				}
+				var val, typ string
+				for mk, mv := range m {
+					switch strings.ToLower(mk) {
+					case "value":
+						val = str(mv)
+					case "type":
+						typ = str(mv)
+					}
+				}
+				if val == "" {
+					return nil, scimErr(http.StatusBadRequest, "invalidValue", "a member has no value")
+				}
+				if strings.EqualFold(typ, "Group") {
+					return nil, scimErr(http.StatusBadRequest, "invalidValue", "member %q: nested groups are not supported", val)
+				}
+				in.Members = append(in.Members, val)
+			}
+		default:
+			if !groupKeys[lk] && !strings.HasPrefix(lk, "urn:") {
+				if in.Extra == nil {
+					in.Extra = map[string]any{}
+				}
+				in.Extra[k] = v
+			}
+		}
+	}
+	return in, nil
+}
+
+// splitGroupName reads "org:team".
+func splitGroupName(n string) (org, team string, ok bool) {
+	o, t, found := strings.Cut(n, ":")
+	o, t = strings.TrimSpace(o), strings.TrimSpace(t)
+	if !found || o == "" || t == "" {
+		return "", "", false
+	}
+	return strings.ToLower(o), t, true
+}
+
+// checkGroup validates a group body against the connection and returns the
+// org and team it maps to.
+func (s *store) checkGroup(c *connection, in *groupInput, self *scimGroup) (string, string, error) {
+	if in.DisplayName == "" {
+		return "", "", scimErr(http.StatusBadRequest, "invalidValue", "displayName is required")
+	}
+	o, t, ok := splitGroupName(in.DisplayName)
+	if !ok {
+		return "", "", scimErr(http.StatusBadRequest, "invalidValue", "displayName %q must be \"organization:team\"", in.DisplayName)
+	}
+	if !s.inScope(c, o) {
+		return "", "", scimErr(http.StatusBadRequest, "invalidValue", "group %q: organization %q is not one this SSO connection provisions (%s)", in.DisplayName, o, strings.Join(s.scope(c), ", "))
+	}
+	if other := c.groupByName[strings.ToLower(in.DisplayName)]; other != nil && other != self {
+		return "", "", scimErr(http.StatusConflict, "uniqueness", "displayName %q is already taken by group %s", in.DisplayName, other.ID)
+	}
+	for _, id := range in.Members {
+		if c.users[id] == nil {
+			return "", "", scimErr(http.StatusBadRequest, "invalidValue", "member %q is not a user of this SSO connection", id)
+		}
+	}
+	return o, t, nil
+}
+
+func (s *store) groupResource(g *scimGroup, base string) se.Resource {
+	r := make(se.Resource, 8+len(g.Extra))
+	for k, v := range g.Extra {
+		r[k] = v
+	}
+	r["schemas"] = []any{se.GroupSchemaURN}
+	r["id"] = g.ID
+	if g.ExternalID != "" {
+		r["externalId"] = g.ExternalID
+	}
+	r["displayName"] = g.DisplayName
+	members := make([]any, 0, len(g.Members))
+	for _, id := range g.Members {
+		m := map[string]any{"value": id, "$ref": base + "/Users/" + id}
+		if u := g.conn.users[id]; u != nil {
+			m["display"] = u.DisplayName
+		}
+		members = append(members, m)
+	}
+	r["members"] = members
+	r["meta"] = meta("Group", g.Created, g.Modified, base+"/Groups/"+g.ID, g.Version)
+	return r
+}
+
+// applyGroupInput writes a validated body onto g, keeping indexes, team and
+// memberships in step.
+func (s *store) applyGroupInput(g *scimGroup, in *groupInput, o, t string) {
+	c := g.conn
+	c.unindexGroup(g)
+	before := struct {
+		ext, name string
+		members   []string
+		extra     map[string]any
+	}{g.ExternalID, g.DisplayName, slices.Clone(g.Members), g.Extra}
+	renamed := g.Org != o || !strings.EqualFold(g.Team, t)
+	g.ExternalID, g.DisplayName, g.Org, g.Team, g.Extra = in.ExternalID, in.DisplayName, o, t, in.Extra
+	c.indexGroup(g)
+	s.ensureTeam(s.orgs[o], t) // created when missing, even with no members
+	changed := s.setGroupMembers(g, in.Members)
+	if renamed {
+		for _, id := range g.Members {
+			changed = append(changed, c.users[id].Account)
+		}
+	}
+	slices.Sort(changed)
+	for _, a := range slices.Compact(changed) {
+		s.syncAccount(a)
+	}
+	if before.ext != g.ExternalID || before.name != g.DisplayName || !slices.Equal(before.members, g.Members) || !reflect.DeepEqual(before.extra, g.Extra) {
+		s.touchGroup(g)
+	}
+}
+
+func (s *store) deleteGroup(g *scimGroup) {
+	c := g.conn
+	changed := s.setGroupMembers(g, nil)
+	c.unindexGroup(g)
+	c.groupOrder = deleteBySeq(c.groupOrder, g.Seq)
+	for _, a := range changed {
+		s.syncAccount(a)
+	}
+}
+
+func normalizeGroup(body map[string]any) (*groupInput, error) {
+	norm, err := se.Normalize(se.GroupResourceType, body)
+	if err != nil {
+		return nil, err
+	}
+	return parseGroup(norm)
+}
+
+func (s *Server) scimCreateGroup(w http.ResponseWriter, r *http.Request) {
+	body := scimBody(w, r)
+	if body == nil {
+		return
+	}
+	in, err := normalizeGroup(body)
+	if err != nil {
+		writeSCIMErr(w, err)
+		return
+	}
+	base := scimBaseURL(r)
+	var res se.Resource
+	var version uint64
+	err = func() error {
+		st := s.st
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		c := s.scimConn(w, r)
+		if c == nil {
+			return errAnswered
+		}
+		o, t, err := st.checkGroup(c, in, nil)
+		if err != nil {
+			return err
+		}
+		now := st.now().UTC()
+		g := &scimGroup{Seq: st.nextSeq(), ID: uuid.NewString(), Created: now, Modified: now, conn: c, memberSet: map[string]struct{}{}}
+		c.groupOrder = append(c.groupOrder, g)
+		st.applyGroupInput(g, in, o, t)
+		g.Version, g.Modified = 1, now
+		s.persist()
+		res, version = st.groupResource(g, base), g.Version
+		return nil
+	}()
+	if err != nil {
+		if err != errAnswered {
+			writeSCIMErr(w, err)
+		}
+		return
+	}
+	writeResource(w, r, se.GroupResourceType, http.StatusCreated, res, version)
+}
+
+func (s *Server) scimGetGroup(w http.ResponseWriter, r *http.Request) {
+	base := scimBaseURL(r)
+	st := s.st
+	st.mu.RLock()
+	c := s.scimConn(w, r)
+	if c == nil {
+		st.mu.RUnlock()
+		return
+	}
+	g := c.groups[r.PathValue("id")]
+	if g == nil {
+		st.mu.RUnlock()
+		writeSCIMError(w, http.StatusNotFound, "", fmt.Sprintf("group %q not found", r.PathValue("id")))
+		return
+	}
+	version := g.Version
+	if h := r.Header.Get("If-None-Match"); h != "" && etagMatches(h, version) {
+		st.mu.RUnlock()
+		w.Header().Set("ETag", etag(version))
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	res := st.groupResource(g, base)
+	st.mu.RUnlock()
+	writeResource(w, r, se.GroupResourceType, http.StatusOK, res, version)
+}
+
+// mutateGroup is mutateUser for groups.
+func (s *Server) mutateGroup(w http.ResponseWriter, r *http.Request, fn func(st *store, c *connection, g *scimGroup) (deleted bool, err error)) {
+	base := scimBaseURL(r)
+	var res se.Resource
+	var version uint64
+	var deleted bool
+	err := func() error {
+		st := s.st
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		c := s.scimConn(w, r)
+		if c == nil {
+			return errAnswered
+		}
+		g := c.groups[r.PathValue("id")]
+		if g == nil {
+			return scimErr(http.StatusNotFound, "", "group %q not found", r.PathValue("id"))
+		}
+		if err := checkIfMatch(r, g.Version); err != nil {
+			return err
+		}
+		var err error
+		if deleted, err = fn(st, c, g); err != nil {
+			return err
+		}
+		s.persist()
+		if !deleted {
+			res, version = st.groupResource(g, base), g.Version
+		}
+		return nil
+	}()
+	switch {
+	case err == errAnswered:
+	case err != nil:
+		writeSCIMErr(w, err)
+	case deleted:
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		writeResource(w, r, se.GroupResourceType, http.StatusOK, res, version)
+	}
+}
+
+func (s *Server) scimReplaceGroup(w http.ResponseWriter, r *http.Request) {
+	body := scimBody(w, r)
+	if body == nil {
+		return
+	}
+	in, err := normalizeGroup(body)
+	if err != nil {
+		writeSCIMErr(w, err)
+		return
+	}
+	s.mutateGroup(w, r, func(st *store, c *connection, g *scimGroup) (bool, error) {
+		o, t, err := st.checkGroup(c, in, g)
+		if err != nil {
+			return false, err
+		}
+		st.applyGroupInput(g, in, o, t)
+		return false, nil
+	})
+}
+
+func (s *Server) scimPatchGroup(w http.ResponseWriter, r *http.Request) {
+	body := scimBody(w, r)
+	if body == nil {
+		return
+	}
+	ops, err := patchOps(body)
+	if err != nil {
+		writeSCIMErr(w, err)
+		return
+	}
+	base := scimBaseURL(r)
+	s.mutateGroup(w, r, func(st *store, c *connection, g *scimGroup) (bool, error) {
+		next, err := se.ApplyPatch(se.GroupResourceType, st.groupResource(g, base), ops)
+		if err != nil {
+			return false, err
+		}
+		in, err := parseGroup(next)
+		if err != nil {
+			return false, err
+		}
+		o, t, err := st.checkGroup(c, in, g)
+		if err != nil {
+			return false, err
+		}
+		st.applyGroupInput(g, in, o, t)
+		return false, nil
+	})
+}
+
+func (s *Server) scimDeleteGroup(w http.ResponseWriter, r *http.Request) {
+	s.mutateGroup(w, r, func(st *store, c *connection, g *scimGroup) (bool, error) {
+		st.deleteGroup(g)
+		return true, nil
+	})
+}
+
+func groupCandidates(c *connection, f *se.Filter) []*scimGroup {
+	if f != nil {
+		if attr, val, ok := f.Equality(); ok {
+			switch strings.ToLower(attr) {
+			case "displayname":
+				if g := c.groupByName[strings.ToLower(val)]; g != nil {
+					return []*scimGroup{g}
+				}
+				return nil
+			case "id":
+				if g := c.groups[val]; g != nil {
+					return []*scimGroup{g}
+				}
+				return nil
+			case "externalid":
+				return sortedBySeq(c.groupByExt[val])
+			}
+		}
+	}
+	return c.groupOrder
+}
+
+func (s *Server) scimListGroups(w http.ResponseWriter, r *http.Request) {
+	p, err := listParamsFromQuery(r)
+	if err != nil {
+		writeSCIMErr(w, err)
+		return
+	}
+	s.listGroups(w, r, p)
+}
+
+func (s *Server) scimSearchGroups(w http.ResponseWriter, r *http.Request) {
+	body := scimBody(w, r)
+	if body == nil {
+		return
+	}
+	p, err := listParamsFromSearch(body)
+	if err != nil {
+		writeSCIMErr(w, err)
+		return
+	}
+	s.listGroups(w, r, p)
+}
+
+func (s *Server) listGroups(w http.ResponseWriter, r *http.Request, p *listParams) {
+	if err := checkSortOrder(p); err != nil {
+		writeSCIMErr(w, err)
+		return
+	}
+	var f *se.Filter
+	if strings.TrimSpace(p.filter) != "" {
+		var err error
+		if f, err = se.ParseFilter(se.GroupResourceType, p.filter); err != nil {
+			writeSCIMErr(w, err)
+			return
+		}
+	}
+	base := scimBaseURL(r)
+	st := s.st
+	st.mu.RLock()
+	c := s.scimConn(w, r)
+	if c == nil {
+		st.mu.RUnlock()
+		return
+	}
+	out, err := list(se.GroupResourceType, p, f, groupCandidates(c, f),
+		func(g *scimGroup) se.Resource { return st.groupResource(g, base) },
+		func(g *scimGroup) string { return g.ID })
+	st.mu.RUnlock()
+	if err != nil {
+		writeSCIMErr(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, scimContentType, out)
+}

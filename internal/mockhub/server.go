@@ -1,0 +1,466 @@
+// Package mockhub simulates Docker Hub's SCIM 2.0 API and the parts of its
+// management API that SCIM provisioning touches: accounts, organizations,
+// companies, teams, members and SSO connections, with Docker's provisioning
+// semantics. It also serves /_mock/ for tests: request statistics, injected
+// faults and a reset.
+//
+// A Server is an http.Handler; tests mount it with httptest.NewServer, and
+// cmd/mockhub serves it on a port.
+package mockhub
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configures a Server.
+type Options struct {
+	Seed      *Seed            // nil means DefaultSeed()
+	StatePath string           // "" keeps state in memory only
+	SCIMToken string           // non-empty enables SCIM on the default org connection with this token
+	Now       func() time.Time // nil means time.Now
+	Logger    *slog.Logger     // nil discards
+}
+
+// Info is what cmd/mockhub prints on start: where the hub is, who owns the
+// default org, and (when SCIM is enabled on the org connection) how to reach
+// SCIM.
+type Info struct {
+	HubURL          string `json:"hub_url"`
+	Username        string `json:"username"`
+	Password        string `json:"password"`
+	OrgName         string `json:"org_name"`
+	CompanyName     string `json:"company_name"`
+	SSOConnectionID string `json:"sso_connection_id"`
+	SCIMBaseURL     string `json:"scim_base_url,omitempty"`
+	SCIMToken       string `json:"scim_token,omitempty"`
+}
+
+// SCIMBasePath is where the SCIM API is served.
+const SCIMBasePath = "/v2/scim/2.0"
+
+// maxBody is the largest request body accepted (413 beyond).
+const maxBody = 1 << 20
+
+// Server is the simulator. It is safe for concurrent use.
+type Server struct {
+	opts   Options
+	seed   *Seed
+	log    *slog.Logger
+	now    func() time.Time
+	st     *store
+	mux    *http.ServeMux
+	mock   *http.ServeMux
+	stats  stats
+	faults faultState
+	tokens accessTokens
+}
+
+// New builds a Server from opts: the state file when it exists, else the seed.
+func New(opts Options) (*Server, error) {
+	s := &Server{opts: opts, seed: opts.Seed, log: opts.Logger, now: opts.Now}
+	if s.seed == nil {
+		s.seed = DefaultSeed()
+	}
+	if err := s.seed.validate(); err != nil {
+		return nil, fmt.Errorf("mockhub: seed: %w", err)
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var st *store
+	if opts.StatePath != "" {
+		var err error
+		st, err = loadState(opts.StatePath, s.now)
+		if err != nil {
+			return nil, fmt.Errorf("mockhub: %w", err)
+		}
+		if st != nil {
+			s.log.Info("state loaded", "path", opts.StatePath)
+		}
+	}
+	if st == nil {
+		st = storeFromSeed(s.seed, s.now)
+	}
+	if err := s.applyStartToken(st); err != nil {
+		return nil, err
+	}
+	s.st = st
+	s.stats.reset()
+	if opts.StatePath != "" {
+		st.mu.Lock()
+		err := st.writeState(opts.StatePath)
+		st.mu.Unlock()
+		if err != nil {
+			return nil, fmt.Errorf("mockhub: %w", err)
+		}
+	}
+	s.routes()
+	return s, nil
+}
+
+// applyStartToken enables SCIM on the default org connection with
+// Options.SCIMToken; when SCIM is already enabled the token is added.
+func (s *Server) applyStartToken(st *store) error {
+	if s.opts.SCIMToken == "" {
+		return nil
+	}
+	c := st.orgConnection()
+	if c == nil {
+		return errors.New("mockhub: -scim-token needs a connection on an org, and the seed has none")
+	}
+	st.enableSCIM(c, s.opts.SCIMToken)
+	c.knownTokens = append(c.knownTokens, s.opts.SCIMToken)
+	return nil
+}
+
+// orgConnection is the first connection on an org: the one Info describes.
+func (s *store) orgConnection() *connection {
+	for _, c := range s.connOrder {
+		if c.Org != "" {
+			return c
+		}
+	}
+	return nil
+}
+
+// Info describes the server as reached at hubURL (for example
+// "http://127.0.0.1:8080"): cmd/mockhub prints it as its startup line.
+func (s *Server) Info(hubURL string) Info {
+	hubURL = strings.TrimRight(hubURL, "/")
+	st := s.st
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	info := Info{HubURL: hubURL}
+	c := st.orgConnection()
+	if c == nil {
+		return info
+	}
+	info.SSOConnectionID = c.ID
+	info.OrgName = c.Org
+	og := st.orgs[c.Org]
+	info.CompanyName = og.Company
+	// The account shown is an owner with a password: seed order first.
+	var candidates []string
+	if co := st.companies[og.Company]; co != nil {
+		candidates = append(candidates, co.Owners...)
+	}
+	for _, u := range sortedKeys(og.members) {
+		if og.members[u].Role == "owner" {
+			candidates = append(candidates, u)
+		}
+	}
+	for _, sa := range s.seed.Accounts {
+		if slices.Contains(candidates, strings.ToLower(sa.Username)) && sa.Password != "" {
+			info.Username, info.Password = strings.ToLower(sa.Username), sa.Password
+			break
+		}
+	}
+	if info.Username == "" {
+		for _, u := range candidates {
+			if a := st.accounts[u]; a != nil && a.Password != "" {
+				info.Username, info.Password = a.Username, a.Password
+				break
+			}
+		}
+	}
+	if c.SCIMEnabled {
+		info.SCIMBaseURL = hubURL + SCIMBasePath
+		if n := len(c.knownTokens); n > 0 {
+			info.SCIMToken = c.knownTokens[n-1]
+		}
+	}
+	return info
+}
+
+// persist writes the state file after a change; the caller holds the write
+// lock.
+func (s *Server) persist() {
+	if s.opts.StatePath == "" {
+		return
+	}
+	if err := s.st.writeState(s.opts.StatePath); err != nil {
+		s.log.Error("state not saved", "path", s.opts.StatePath, "err", err)
+	}
+}
+
+// reset restores the seed (and Options.SCIMToken), clears faults and stats.
+func (s *Server) reset() error {
+	fresh := storeFromSeed(s.seed, s.now)
+	if err := s.applyStartToken(fresh); err != nil {
+		return err
+	}
+	s.st.mu.Lock()
+	s.st.world = fresh.world
+	s.persist()
+	s.st.mu.Unlock()
+	s.faults.set(Faults{})
+	s.stats.reset()
+	return nil
+}
+
+// --- request plumbing ---------------------------------------------------------
+
+// statusWriter records the status for logging and whether the header went out.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.status, w.wrote = http.StatusOK, true
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// discardWriter swallows a response whose connection is about to be dropped.
+type discardWriter struct{ h http.Header }
+
+func (d *discardWriter) Header() http.Header         { return d.h }
+func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discardWriter) WriteHeader(int)             {}
+
+func isSCIMPath(p string) bool { return p == SCIMBasePath || strings.HasPrefix(p, SCIMBasePath+"/") }
+
+func mutating(m string) bool {
+	return m == http.MethodPost || m == http.MethodPut || m == http.MethodPatch || m == http.MethodDelete
+}
+
+// ServeHTTP serves the SCIM API, the management API and /_mock/.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w}
+	scim := isSCIMPath(r.URL.Path)
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if !sw.wrote {
+				s.fail(sw, r, http.StatusInternalServerError, "", "internal error: the simulator failed to handle this request", scim)
+			}
+		}
+	}()
+	if r.URL.Path == "/_mock" || strings.HasPrefix(r.URL.Path, "/_mock/") {
+		s.mock.ServeHTTP(sw, r)
+		return
+	}
+	// mux.Handler finds the route name; mux.ServeHTTP (not the returned
+	// handler) sets the path values.
+	var h http.Handler = s.mux
+	_, pattern := s.mux.Handler(r)
+	if pattern == "" {
+		pattern = r.Method + " (unmatched)"
+		h = http.HandlerFunc(s.notFound)
+	}
+	s.stats.record(r.Method, pattern)
+	defer func() {
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "route", pattern, "status", sw.status, "duration", time.Since(start))
+	}()
+
+	f, n, dropN := s.faults.next(mutating(r.Method))
+	if f.LatencyMS > 0 {
+		t := time.NewTimer(time.Duration(f.LatencyMS) * time.Millisecond)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	if f.FailEvery > 0 && n%f.FailEvery == 0 {
+		s.fail(sw, r, http.StatusServiceUnavailable, "", "injected fault: service unavailable (fail_every)", scim)
+		return
+	}
+	if f.ThrottleEvery > 0 && n%f.ThrottleEvery == 0 {
+		ra := f.RetryAfterSeconds
+		if ra <= 0 {
+			ra = 1
+		}
+		sw.Header().Set("Retry-After", strconv.Itoa(ra))
+		sw.Header().Set("X-Retry-After", strconv.FormatInt(s.now().Add(time.Duration(ra)*time.Second).Unix(), 10))
+		s.fail(sw, r, http.StatusTooManyRequests, "", "injected fault: too many requests (throttle_every)", scim)
+		return
+	}
+	if f.DropEvery > 0 && dropN > 0 && dropN%f.DropEvery == 0 {
+		// The change happens; the client never hears about it.
+		h.ServeHTTP(&discardWriter{h: http.Header{}}, r)
+		sw.status = 0
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
+	h.ServeHTTP(sw, r)
+}
+
+// notFound answers a path no route matches: 405 when another method would
+// match, else 404.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	scim := isSCIMPath(r.URL.Path)
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		r2 := r.Clone(r.Context())
+		r2.Method = m
+		if _, p := s.mux.Handler(r2); p != "" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) > 0 {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		s.fail(w, r, http.StatusMethodNotAllowed, "", fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path), scim)
+		return
+	}
+	s.fail(w, r, http.StatusNotFound, "", fmt.Sprintf("no such endpoint: %s %s", r.Method, r.URL.Path), scim)
+}
+
+// fail writes an error in the caller's API family: a SCIM error under
+// /v2/scim/2.0, Hub's {"message","errinfo"} elsewhere.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, scimType, detail string, scim bool) {
+	if scim {
+		writeSCIMError(w, status, scimType, detail)
+		return
+	}
+	writeHubError(w, status, detail)
+}
+
+func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = []byte(`{"message":"internal error: response not encodable"}`)
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+func writeHubError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, "application/json", map[string]any{"message": msg, "errinfo": map[string]any{}})
+}
+
+// readBody reads at most maxBody bytes; a larger body is 413.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, int, string) {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", maxBody)
+		}
+		return nil, http.StatusBadRequest, "reading request body: " + err.Error()
+	}
+	return b, 0, ""
+}
+
+// --- stats ----------------------------------------------------------------------
+
+type stats struct {
+	mu       sync.Mutex
+	total    int64
+	byMethod map[string]int64
+	byRoute  map[string]int64
+}
+
+func (st *stats) reset() {
+	st.mu.Lock()
+	st.total, st.byMethod, st.byRoute = 0, map[string]int64{}, map[string]int64{}
+	st.mu.Unlock()
+}
+
+func (st *stats) record(method, route string) {
+	st.mu.Lock()
+	st.total++
+	st.byMethod[method]++
+	st.byRoute[route]++
+	st.mu.Unlock()
+}
+
+func (st *stats) json() map[string]any {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return map[string]any{"requests_total": st.total, "by_method": maps(st.byMethod), "by_route": maps(st.byRoute)}
+}
+
+func maps(m map[string]int64) map[string]int64 {
+	c := make(map[string]int64, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// --- faults -------------------------------------------------------------------
+
+// Faults are the injected faults, as PUT and GET /_mock/faults carry them.
+// Counting starts again at every PUT.
+type Faults struct {
+	LatencyMS         int   `json:"latency_ms"`
+	FailEvery         int64 `json:"fail_every"`
+	ThrottleEvery     int64 `json:"throttle_every"`
+	RetryAfterSeconds int   `json:"retry_after_seconds"`
+	DropEvery         int64 `json:"drop_every"`
+}
+
+type faultState struct {
+	mu     sync.RWMutex
+	f      Faults
+	api    atomic.Int64 // API requests since the faults were set
+	mutate atomic.Int64 // mutating API requests since the faults were set
+}
+
+func (fs *faultState) set(f Faults) {
+	fs.mu.Lock()
+	fs.f = f
+	fs.api.Store(0)
+	fs.mutate.Store(0)
+	fs.mu.Unlock()
+}
+
+func (fs *faultState) get() Faults {
+	fs.mu.RLock()
+	defer fs.mu.RUnlock()
+	return fs.f
+}
+
+// next counts a request and returns the faults with its ordinal among API
+// requests and (for a mutating one) among mutating requests.
+func (fs *faultState) next(mut bool) (Faults, int64, int64) {
+	fs.mu.RLock()
+	defer fs.mu.RUnlock()
+	n := fs.api.Add(1)
+	var m int64
+	if mut {
+		m = fs.mutate.Add(1)
+	}
+	return fs.f, n, m
+}
