@@ -1,0 +1,257 @@
+package scim
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
+)
+
+func userID(u *User) string            { return u.ID }
+func setUserETag(u *User, etag string) { u.ETag = etag }
+func decodeUser(resp *httpx.Response) (*User, error) {
+	u, err := decodeResource(resp, userID, setUserETag)
+	if err == nil {
+		u.ETag = etagOr(u.ETag, u.Meta)
+	}
+	return u, err
+}
+
+// userBody is what is sent for a create or replace: the core schema (plus
+// Docker's when set), active always explicit because Docker's PUT treats a
+// missing active as false, and without the read-only groups and meta.
+func userBody(u *User) *User {
+	b := *u
+	b.Groups, b.Meta, b.ETag = nil, nil, ""
+	b.Schemas = []string{SchemaUser}
+	if u.Docker != nil {
+		b.Schemas = append(b.Schemas, SchemaDockerUser)
+	}
+	active := u.IsActive()
+	b.Active = &active
+	return &b
+}
+
+// CreateUser creates u (POST /Users) and returns the user the server made.
+// A 409 becomes a *ConflictError carrying the existing user's id. If the
+// POST gets no answer, the user is looked up by userName and adopted when it
+// is what was sent; only if it is absent is the POST sent once more.
+func (c *Client) CreateUser(ctx context.Context, u *User) (*User, error) {
+	body := userBody(u)
+	body.ID = ""
+	post := func() (*User, error) {
+		resp, err := c.do(ctx, request{method: http.MethodPost, path: "/Users", body: body})
+		if err != nil {
+			return nil, err
+		}
+		return decodeUser(resp)
+	}
+	find := func() (*User, error) { return c.FindUserByUserName(ctx, u.UserName) }
+	matches := func(existing *User) bool {
+		return strings.EqualFold(existing.UserName, u.UserName) && (u.ExternalID == "" || existing.ExternalID == u.ExternalID)
+	}
+	conflict := func(existing *User, err error) error {
+		ce := &ConflictError{Resource: "User", Attribute: "userName", Value: u.UserName, Err: err}
+		if existing != nil {
+			ce.ExistingID = existing.ID
+		}
+		return ce
+	}
+	return createReconciled(ctx, c, post, find, matches, conflict, userID)
+}
+
+// GetUser returns the user with id; a missing user matches httpx.ErrNotFound.
+func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
+	path, err := resourcePath("Users", id)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, request{method: http.MethodGet, path: path})
+	if err != nil {
+		return nil, err
+	}
+	return decodeUser(resp)
+}
+
+// FindUserByUserName returns the user whose userName equals userName
+// (case-insensitively, as SCIM compares it). None is a *NotFoundError, which
+// matches httpx.ErrNotFound.
+func (c *Client) FindUserByUserName(ctx context.Context, userName string) (*User, error) {
+	var found *User
+	err := c.EachUser(ctx, EqFilter("userName", userName), 0, func(u *User) error {
+		if strings.EqualFold(u.UserName, userName) {
+			found = u
+			return errStop
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if found == nil {
+		return nil, &NotFoundError{Resource: "User", Attribute: "userName", Value: userName}
+	}
+	return found, nil
+}
+
+// ListUsers returns every user matching filter ("" for all).
+func (c *Client) ListUsers(ctx context.Context, filter string) ([]*User, error) {
+	var users []*User
+	err := c.EachUser(ctx, filter, 0, func(u *User) error {
+		users = append(users, u)
+		return nil
+	})
+	return users, err
+}
+
+// EachUser calls fn for every user matching filter ("" for all), page by
+// page. pageSize 0 means the server's filter.maxResults (else 100); it is
+// capped at 1000. An error from fn stops the listing and is returned.
+func (c *Client) EachUser(ctx context.Context, filter string, pageSize int, fn func(*User) error) error {
+	q := url.Values{}
+	if filter != "" {
+		q.Set("filter", filter)
+	}
+	return eachResource(ctx, c, "/Users", q, pageSize, userID, func(u *User) error {
+		u.ETag = etagOr(u.ETag, u.Meta)
+		return fn(u)
+	})
+}
+
+// PatchUser applies ops to the user with id and returns the user after the
+// change. ifMatch is sent as If-Match when the server supports ETags; a
+// stale version matches httpx.ErrPreconditionFailed.
+func (c *Client) PatchUser(ctx context.Context, id string, ops []PatchOp, ifMatch string) (*User, error) {
+	path, err := resourcePath("Users", id)
+	if err != nil {
+		return nil, err
+	}
+	etag, err := c.ifMatch(ctx, ifMatch)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, request{method: http.MethodPatch, path: path, ifMatch: etag, body: patchBody(ops)})
+	if err != nil {
+		return nil, err
+	}
+	if !hasBody(resp) {
+		return c.GetUser(ctx, id)
+	}
+	return decodeUser(resp)
+}
+
+// ReplaceUser replaces the user u.ID with u (PUT), always sending active
+// explicitly (absent means true here, never the server's false).
+func (c *Client) ReplaceUser(ctx context.Context, u *User, ifMatch string) (*User, error) {
+	path, err := resourcePath("Users", u.ID)
+	if err != nil {
+		return nil, err
+	}
+	etag, err := c.ifMatch(ctx, ifMatch)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, request{method: http.MethodPut, path: path, ifMatch: etag, body: userBody(u)})
+	if err != nil {
+		return nil, err
+	}
+	if !hasBody(resp) {
+		return c.GetUser(ctx, u.ID)
+	}
+	return decodeUser(resp)
+}
+
+// UpdateUser moves the user current to desired. When the server supports
+// PATCH it sends only the changed attributes (see UserPatchOps), and sends
+// nothing when nothing changed; otherwise it PUTs the whole desired user.
+func (c *Client) UpdateUser(ctx context.Context, current, desired *User, ifMatch string) (*User, error) {
+	patch, err := c.patchSupported(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if patch {
+		ops := UserPatchOps(current, desired)
+		if len(ops) == 0 {
+			return current, nil
+		}
+		return c.PatchUser(ctx, current.ID, ops, ifMatch)
+	}
+	full := *desired
+	full.ID = current.ID
+	if full.UserName == "" {
+		full.UserName = current.UserName
+	}
+	if full.Active == nil {
+		active := current.IsActive()
+		full.Active = &active
+	}
+	return c.ReplaceUser(ctx, &full, ifMatch)
+}
+
+// DeleteUser deletes the user with id. A user already gone matches
+// httpx.ErrNotFound; the caller decides whether that is success.
+func (c *Client) DeleteUser(ctx context.Context, id, ifMatch string) error {
+	path, err := resourcePath("Users", id)
+	if err != nil {
+		return err
+	}
+	etag, err := c.ifMatch(ctx, ifMatch)
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, request{method: http.MethodDelete, path: path, ifMatch: etag})
+	return err
+}
+
+// UserPatchOps returns the operations that turn current into desired:
+// replace for a changed value, remove for one desired empty, nothing for an
+// unchanged one. Docker's attributes use URN-qualified paths. Emails are
+// compared only when desired lists some.
+func UserPatchOps(current, desired *User) []PatchOp {
+	var ops []PatchOp
+	str := func(path, cur, want string) {
+		switch {
+		case cur == want:
+		case want == "":
+			ops = append(ops, PatchOp{Op: "remove", Path: path})
+		default:
+			ops = append(ops, PatchOp{Op: "replace", Path: path, Value: want})
+		}
+	}
+	if desired.UserName != "" {
+		str("userName", current.UserName, desired.UserName)
+	}
+	cn, dn := nameOrZero(current.Name), nameOrZero(desired.Name)
+	str("name.givenName", cn.GivenName, dn.GivenName)
+	str("name.familyName", cn.FamilyName, dn.FamilyName)
+	str("displayName", current.DisplayName, desired.DisplayName)
+	str("externalId", current.ExternalID, desired.ExternalID)
+	if desired.Active != nil && *desired.Active != current.IsActive() {
+		ops = append(ops, PatchOp{Op: "replace", Path: "active", Value: *desired.Active})
+	}
+	if desired.Emails != nil && !slices.Equal(current.Emails, desired.Emails) {
+		ops = append(ops, PatchOp{Op: "replace", Path: "emails", Value: desired.Emails})
+	}
+	cd, dd := dockerOrZero(current.Docker), dockerOrZero(desired.Docker)
+	str(SchemaDockerUser+":dockerRole", cd.Role, dd.Role)
+	str(SchemaDockerUser+":dockerOrg", cd.Org, dd.Org)
+	str(SchemaDockerUser+":dockerTeam", cd.Team, dd.Team)
+	return ops
+}
+
+func nameOrZero(n *Name) Name {
+	if n == nil {
+		return Name{}
+	}
+	return *n
+}
+
+func dockerOrZero(d *DockerExtension) DockerExtension {
+	if d == nil {
+		return DockerExtension{}
+	}
+	return *d
+}
