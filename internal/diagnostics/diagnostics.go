@@ -1,0 +1,111 @@
+// Package diagnostics turns client errors into Terraform diagnostics, so that
+// every resource words the same failure the same way, with advice a user can
+// act on. It is the one place where typed client errors become text.
+package diagnostics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
+)
+
+// API names which credentials a failing call used, so that advice points at
+// the right provider attributes.
+type API int
+
+// The two APIs the provider calls.
+const (
+	SCIM API = iota
+	Management
+)
+
+// AddClientError adds an error diagnostic for a failed client call, e.g.
+// action "create", what "SCIM user", id "jane@example.com".
+func AddClientError(diags *diag.Diagnostics, api API, action, what, id string, err error) {
+	diags.AddError(Summary(action, what), Detail(api, action, what, id, err))
+}
+
+// AddAttributeClientError is AddClientError tied to an attribute path.
+func AddAttributeClientError(diags *diag.Diagnostics, p path.Path, api API, action, what, id string, err error) {
+	diags.AddAttributeError(p, Summary(action, what), Detail(api, action, what, id, err))
+}
+
+// Summary is the diagnostic summary for a failed action, e.g. "Error creating SCIM user".
+func Summary(action, what string) string {
+	return fmt.Sprintf("Error %s %s", gerund(action), what)
+}
+
+// Detail words a failed action and appends advice for the error's kind.
+func Detail(api API, action, what, id string, err error) string {
+	subject := what
+	if id != "" {
+		subject = fmt.Sprintf("%s %q", what, id)
+	}
+	msg := fmt.Sprintf("Couldn't %s %s: %s", action, subject, err)
+	if advice := Advice(api, err); advice != "" {
+		msg += "\n\n" + advice
+	}
+	return msg
+}
+
+// Advice says what a user can do about err, or "" when there is nothing useful to add.
+func Advice(api API, err error) string {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "The operation was cancelled. Objects already changed are recorded in state; run plan to see what is left."
+	case errors.Is(err, context.DeadlineExceeded):
+		return "The request timed out. Raise request_timeout (DOCKER_REQUEST_TIMEOUT) if the server is slow."
+	case errors.Is(err, httpx.ErrUnauthorized):
+		if api == SCIM {
+			return "The SCIM API rejected the token. Check scim_token (DOCKER_SCIM_TOKEN) and scim_base_url " +
+				"(DOCKER_SCIM_BASE_URL): a token stops working when SCIM is disabled on its SSO connection or the token is rotated."
+		}
+		return "Docker Hub rejected the credentials. Check username (DOCKER_USERNAME) and password (DOCKER_PASSWORD): " +
+			"the password may be a password, a personal access token or an organization access token."
+	case errors.Is(err, httpx.ErrForbidden):
+		if api == Management {
+			return "An owner of the organization or company is required. Sign in as an owner, or use an organization access token with owner rights."
+		}
+		return "The SCIM token is not allowed to do this. SCIM tokens only reach the users and groups of their own SSO connection."
+	case errors.Is(err, httpx.ErrRateLimited):
+		return "Docker Hub kept rate-limiting the requests after every retry. Lower max_requests_per_second " +
+			"(DOCKER_MAX_REQUESTS_PER_SECOND), or run with a lower -parallelism."
+	case errors.Is(err, httpx.ErrPreconditionFailed):
+		return "The object was changed outside Terraform after it was read, so the change was not applied to avoid " +
+			"overwriting someone else's edit. Run plan again to see the current values, then apply."
+	}
+	return ""
+}
+
+// AddMissingSetting reports a provider setting that an operation needs but
+// that is neither configured nor in the environment.
+func AddMissingSetting(diags *diag.Diagnostics, attribute, env, neededFor string) {
+	diags.AddError("Missing provider setting "+attribute,
+		fmt.Sprintf("%s needs the provider's %q attribute. Set it in the provider block, or set the %s environment variable.",
+			neededFor, attribute, env))
+}
+
+// AddUnknownSetting reports a provider setting that is still unknown when an
+// operation needs it, which happens when the provider is configured from a
+// resource that is only created later in the same apply.
+func AddUnknownSetting(diags *diag.Diagnostics, attribute, neededFor string) {
+	diags.AddError("Provider setting "+attribute+" is not known yet",
+		fmt.Sprintf("%s needs the provider's %q attribute, whose value is only known after apply. "+
+			"Resources that depend on it must be created after the resource it comes from; Terraform orders them "+
+			"when the provider block refers to that resource's attributes.", neededFor, attribute))
+}
+
+func gerund(action string) string {
+	switch action {
+	case "create", "update", "delete", "rotate", "disable", "enable", "import", "reactivate", "deactivate", "rename":
+		return action[:len(action)-1] + "ing"
+	case "":
+		return "calling"
+	}
+	return action + "ing"
+}

@@ -1,0 +1,211 @@
+package provider
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/mockhub"
+)
+
+// protoV6 serves the provider in-process to the CLI that
+// terraform-plugin-testing drives.
+var protoV6 = map[string]func() (tfprotov6.ProviderServer, error){
+	"docker": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+func TestMain(m *testing.M) {
+	// Machines export TF_CLI_CONFIG_FILE pointing at a file that may not
+	// exist; OpenTofu's warning about it breaks the testing framework's
+	// version parsing. Give the CLI an empty config of our own instead.
+	if cfg := os.Getenv("TF_CLI_CONFIG_FILE"); cfg == "" || !fileExists(cfg) {
+		f, err := os.CreateTemp("", "empty-*.tfrc")
+		if err == nil {
+			_ = f.Close()
+			_ = os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
+			defer os.Remove(f.Name())
+		}
+	}
+	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	os.Exit(m.Run())
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// testHub is one in-process mockhub for one acceptance test.
+type testHub struct {
+	t    *testing.T
+	srv  *httptest.Server
+	info mockhub.Info
+}
+
+// newHub starts a mockhub with SCIM enabled on the default org connection,
+// with a token unique to the test.
+func newHub(t *testing.T) *testHub {
+	t.Helper()
+	return newHubWith(t, mockhub.Options{SCIMToken: "scim-" + randomHex(t)})
+}
+
+func newHubWith(t *testing.T, opts mockhub.Options) *testHub {
+	t.Helper()
+	mh, err := mockhub.New(opts)
+	if err != nil {
+		t.Fatalf("starting mockhub: %v", err)
+	}
+	srv := httptest.NewServer(mh)
+	t.Cleanup(srv.Close)
+	return &testHub{t: t, srv: srv, info: mh.Info(srv.URL)}
+}
+
+func randomHex(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// scimProvider is a provider block configured for SCIM only.
+func (h *testHub) scimProvider() string {
+	return fmt.Sprintf(`
+provider "docker" {
+  scim_base_url = %q
+  scim_token    = %q
+}
+`, h.info.SCIMBaseURL, h.info.SCIMToken)
+}
+
+// hubProvider is a provider block configured for the management API only.
+func (h *testHub) hubProvider() string {
+	return fmt.Sprintf(`
+provider "docker" {
+  host     = %q
+  username = %q
+  password = %q
+}
+`, h.info.HubURL, h.info.Username, h.info.Password)
+}
+
+// scim calls the SCIM API directly, as an IdP or an admin outside Terraform would.
+func (h *testHub) scim(method, path string, body any) (int, map[string]any) {
+	h.t.Helper()
+	return h.call(method, h.info.SCIMBaseURL+path, "Bearer "+h.info.SCIMToken, body)
+}
+
+// mgmt calls the management API directly, signed in as the seeded owner.
+func (h *testHub) mgmt(method, path string, body any) (int, map[string]any) {
+	h.t.Helper()
+	status, tok := h.call(http.MethodPost, h.info.HubURL+"/v2/auth/token", "",
+		map[string]string{"identifier": h.info.Username, "secret": h.info.Password})
+	if status != http.StatusOK {
+		h.t.Fatalf("signing in to mockhub: status %d: %v", status, tok)
+	}
+	return h.call(method, h.info.HubURL+path, "Bearer "+tok["access_token"].(string), body)
+}
+
+// mock calls mockhub's /_mock/ test control endpoints.
+func (h *testHub) mock(method, path string, body any) (int, map[string]any) {
+	h.t.Helper()
+	return h.call(method, h.info.HubURL+"/_mock"+path, "", body)
+}
+
+func (h *testHub) call(method, url, auth string, body any) (int, map[string]any) {
+	h.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := h.srv.Client().Do(req)
+	if err != nil {
+		h.t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	out := map[string]any{}
+	if len(bytes.TrimSpace(raw)) > 0 {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			h.t.Fatalf("%s %s: decoding %q: %v", method, url, raw, err)
+		}
+	}
+	return resp.StatusCode, out
+}
+
+// scimUsers lists the connection's users as userName → resource.
+func (h *testHub) scimUsers() map[string]map[string]any {
+	h.t.Helper()
+	status, body := h.scim(http.MethodGet, "/Users?count=200", nil)
+	if status != http.StatusOK {
+		h.t.Fatalf("listing users: status %d: %v", status, body)
+	}
+	out := map[string]map[string]any{}
+	resources, _ := body["Resources"].([]any)
+	for _, r := range resources {
+		u := r.(map[string]any)
+		out[strings.ToLower(u["userName"].(string))] = u
+	}
+	return out
+}
+
+// orgMembers lists an org's members through the management API as email → role.
+func (h *testHub) orgMembers(org string) map[string]string {
+	h.t.Helper()
+	status, body := h.mgmt(http.MethodGet, "/v2/orgs/"+org+"/members?page_size=100", nil)
+	if status != http.StatusOK {
+		h.t.Fatalf("listing members of %s: status %d: %v", org, status, body)
+	}
+	out := map[string]string{}
+	results, _ := body["results"].([]any)
+	for _, r := range results {
+		m := r.(map[string]any)
+		out[strings.ToLower(fmt.Sprint(m["email"]))] = fmt.Sprint(m["role"])
+	}
+	return out
+}
+
+// requestsTo counts the requests mockhub served for one route template, such
+// as "PATCH /v2/scim/2.0/Groups/{id}".
+func (h *testHub) requestsTo(route string) int {
+	h.t.Helper()
+	_, stats := h.mock(http.MethodGet, "/stats", nil)
+	byRoute, _ := stats["by_route"].(map[string]any)
+	n, _ := byRoute[route].(float64)
+	return int(n)
+}
+
+// workDir returns a folder under the test's temp dir, for configs run by hand.
+func workDir(t *testing.T, name string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}

@@ -1,0 +1,159 @@
+package provider
+
+import (
+	"context"
+	"sync"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
+	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+)
+
+// directReads is how many Reads one provider instance answers with a GET
+// each before it lists the whole collection instead. A small configuration
+// costs one request per object; a large one costs the pages of one listing
+// (5,000 users are 25 pages of 200) rather than 5,000 GETs.
+const directReads = 3
+
+// readCache is a read-through snapshot of one SCIM collection, shared by all
+// the resources of one configured provider block (one CLI command).
+//
+// Consistency model: the snapshot is taken during the command's refresh, so
+// it reflects every change made outside Terraform before the command started.
+// Writes made by this provider update it. An object missing from it (created
+// after the snapshot was taken, or deleted) is fetched by id, so a deletion
+// is seen as a 404 and never masked by the snapshot.
+type readCache[T any] struct {
+	mu       sync.Mutex
+	items    map[string]*T
+	complete bool
+	reads    int
+	loading  chan struct{} // closed when the load in progress ends
+}
+
+func newReadCache[T any]() *readCache[T] {
+	return &readCache[T]{items: map[string]*T{}}
+}
+
+// get answers from the snapshot when it is complete, loads it when enough
+// reads have asked for one, and otherwise fetches the object on its own.
+func (c *readCache[T]) get(ctx context.Context, id string,
+	getOne func(context.Context, string) (*T, error),
+	listAll func(context.Context, func(id string, v *T)) error,
+) (*T, error) {
+	for {
+		c.mu.Lock()
+		if c.complete {
+			v, ok := c.items[id]
+			c.mu.Unlock()
+			if ok {
+				return v, nil
+			}
+			return c.fetch(ctx, id, getOne)
+		}
+		c.reads++
+		if c.reads <= directReads {
+			c.mu.Unlock()
+			return c.fetch(ctx, id, getOne)
+		}
+		if c.loading != nil {
+			wait := c.loading
+			c.mu.Unlock()
+			select {
+			case <-wait:
+				continue
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		done := make(chan struct{})
+		c.loading = done
+		c.mu.Unlock()
+
+		items := map[string]*T{}
+		err := listAll(ctx, func(id string, v *T) { items[id] = v })
+
+		c.mu.Lock()
+		c.loading = nil
+		if err == nil {
+			// Writes made while the listing ran are newer than it.
+			for id, v := range c.items {
+				items[id] = v
+			}
+			c.items = items
+			c.complete = true
+		}
+		c.mu.Unlock()
+		close(done)
+		if err != nil {
+			// A failed listing is not fatal: fall back to one GET.
+			return c.fetch(ctx, id, getOne)
+		}
+	}
+}
+
+func (c *readCache[T]) fetch(ctx context.Context, id string, getOne func(context.Context, string) (*T, error)) (*T, error) {
+	v, err := getOne(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c.put(id, v)
+	return v, nil
+}
+
+// put records an object this provider wrote or read.
+func (c *readCache[T]) put(id string, v *T) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.items[id] = v
+}
+
+// remove forgets an object this provider deleted.
+func (c *readCache[T]) remove(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.items, id)
+}
+
+// userCache is the snapshot of the connection's SCIM users.
+type userCache struct{ c *readCache[scim.User] }
+
+func newUserCache() *userCache { return &userCache{c: newReadCache[scim.User]()} }
+
+func (u *userCache) get(ctx context.Context, client *scim.Client, id string) (*scim.User, error) {
+	if id == "" {
+		return nil, &httpx.Error{Method: "GET", Path: "/Users/", StatusCode: 404, Detail: "no id in state"}
+	}
+	return u.c.get(ctx, id, client.GetUser, func(ctx context.Context, add func(string, *scim.User)) error {
+		return client.EachUser(ctx, "", 0, func(v *scim.User) error {
+			add(v.ID, v)
+			return nil
+		})
+	})
+}
+
+func (u *userCache) put(v *scim.User) { u.c.put(v.ID, v) }
+func (u *userCache) remove(id string) { u.c.remove(id) }
+
+// groupCache is the snapshot of the connection's SCIM groups, members included.
+type groupCache struct{ c *readCache[scim.Group] }
+
+func newGroupCache() *groupCache { return &groupCache{c: newReadCache[scim.Group]()} }
+
+func (g *groupCache) get(ctx context.Context, client *scim.Client, id string) (*scim.Group, error) {
+	if id == "" {
+		return nil, &httpx.Error{Method: "GET", Path: "/Groups/", StatusCode: 404, Detail: "no id in state"}
+	}
+	return g.c.get(ctx, id, client.GetGroup, func(ctx context.Context, add func(string, *scim.Group)) error {
+		groups, err := client.ListGroups(ctx, "", true)
+		if err != nil {
+			return err
+		}
+		for _, v := range groups {
+			add(v.ID, v)
+		}
+		return nil
+	})
+}
+
+func (g *groupCache) put(v *scim.Group) { g.c.put(v.ID, v) }
+func (g *groupCache) remove(id string)  { g.c.remove(id) }

@@ -1,0 +1,447 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
+	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
+	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+	"github.com/dockerscim/terraform-provider-docker/internal/validators"
+)
+
+var (
+	_ resource.ResourceWithConfigure    = &SCIMUserResource{}
+	_ resource.ResourceWithImportState  = &SCIMUserResource{}
+	_ resource.ResourceWithIdentity     = &SCIMUserResource{}
+	_ resource.ResourceWithUpgradeState = &SCIMUserResource{}
+)
+
+// Roles Docker's SCIM extension accepts in dockerRole.
+var dockerRoles = []string{"member", "editor", "owner"}
+
+// What on_destroy may say.
+const (
+	onDestroyDelete     = "delete"
+	onDestroyDeactivate = "deactivate"
+)
+
+// SCIMUserResource manages one SCIM-provisioned Docker user.
+type SCIMUserResource struct {
+	data *providerData
+}
+
+// NewSCIMUserResource returns the docker_scim_user resource.
+func NewSCIMUserResource() resource.Resource { return &SCIMUserResource{} }
+
+type scimUserModel struct {
+	ID          types.String          `tfsdk:"id"`
+	UserName    caseInsensitiveString `tfsdk:"user_name"`
+	GivenName   types.String          `tfsdk:"given_name"`
+	FamilyName  types.String          `tfsdk:"family_name"`
+	ExternalID  types.String          `tfsdk:"external_id"`
+	DisplayName types.String          `tfsdk:"display_name"`
+	Active      types.Bool            `tfsdk:"active"`
+	Role        types.String          `tfsdk:"role"`
+	OrgName     types.String          `tfsdk:"org_name"`
+	TeamName    types.String          `tfsdk:"team_name"`
+	OnDestroy   types.String          `tfsdk:"on_destroy"`
+}
+
+type scimUserIdentity struct {
+	UserName types.String `tfsdk:"user_name"`
+}
+
+// Metadata names the resource. The identity is the user_name, which may be
+// renamed in place, so it is declared mutable.
+func (r *SCIMUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_user"
+	resp.ResourceBehavior.MutableIdentity = true
+}
+
+// Schema describes docker_scim_user.
+func (r *SCIMUserResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Version: 0,
+		MarkdownDescription: "A person provisioned into a Docker organization through SCIM 2.0, as an identity provider would.\n\n" +
+			"While `active` is true the user is a member of the organization (the SSO connection's organization, or " +
+			"`org_name`) with the role `role`. Setting `active = false` deactivates the user: Docker removes them from the " +
+			"organization but keeps the SCIM user, and setting it back to true restores the membership. Destroying the " +
+			"resource deletes the SCIM user and their organization membership (the Docker account itself stays), or, " +
+			"with `on_destroy = \"deactivate\"`, only deactivates them, as Okta does.\n\n" +
+			"Needs the provider's `scim_base_url` and `scim_token`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "SCIM id of the user, assigned by Docker.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"user_name": schema.StringAttribute{
+				Required:   true,
+				CustomType: caseInsensitiveStringType{},
+				MarkdownDescription: "The user's email address, which is their SCIM `userName`. Compared ignoring case, " +
+					"as Docker does. If a Docker account already has this email, it is attached to the organization.",
+				Validators: []validator.String{validators.Email()},
+			},
+			"given_name": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "First name (`name.givenName`).",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"family_name": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Surname (`name.familyName`).",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"external_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Identifier of the user in the identity provider (`externalId`).",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"display_name": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Display name (`displayName`). When not set, Docker sets it to the user's Docker ID " +
+					"and this attribute reports it.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"active": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+				MarkdownDescription: "Whether the user is active. `false` deactivates them, which removes them from the " +
+					"organization while keeping the SCIM user; `true` again reactivates them. Defaults to `true`.",
+			},
+			"role": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString("member"),
+				MarkdownDescription: "Role in the organization (Docker's `dockerRole`): `member`, `editor` or `owner`. " +
+					"Defaults to `member`.",
+				Validators: []validator.String{stringvalidator.OneOf(dockerRoles...)},
+			},
+			"org_name": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Organization the user joins (Docker's `dockerOrg`), overriding the SSO connection's " +
+					"default organization. It must be covered by the connection.",
+				Validators: []validator.String{validators.DockerName("organization")},
+			},
+			"team_name": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Team the user joins (Docker's `dockerTeam`); Docker creates it when missing. " +
+					"To manage a team's whole membership, use `docker_group_mapping` instead.",
+				Validators: []validator.String{validators.DockerName("team")},
+			},
+			"on_destroy": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(onDestroyDelete),
+				MarkdownDescription: "What destroying the resource does: `delete` (the default) deletes the SCIM user " +
+					"and removes them from the organization; `deactivate` keeps the SCIM user but inactive, as Okta does " +
+					"when a person is unassigned.",
+				Validators: []validator.String{stringvalidator.OneOf(onDestroyDelete, onDestroyDeactivate)},
+			},
+		},
+	}
+}
+
+// IdentitySchema declares user_name as the identity, for import blocks with
+// `identity = { user_name = "..." }`.
+func (r *SCIMUserResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"user_name": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "The user's email address (SCIM userName), in lower case.",
+			},
+		},
+	}
+}
+
+// UpgradeState has no upgraders yet: the schema is at version 0. Each later
+// version adds one here with the PriorSchema it upgrades from.
+func (r *SCIMUserResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
+	return map[int64]resource.StateUpgrader{}
+}
+
+// Configure receives the provider's clients.
+func (r *SCIMUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// Create provisions the user.
+func (r *SCIMUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan scimUserModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := r.data.scimClient(&resp.Diagnostics, "docker_scim_user")
+	if client == nil {
+		return
+	}
+
+	created, err := client.CreateUser(ctx, userFromModel(plan))
+	if err != nil {
+		var conflict *scim.ConflictError
+		if errors.As(err, &conflict) && conflict.ExistingID != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("user_name"), "SCIM user already exists",
+				fmt.Sprintf("A SCIM user with user_name %q already exists on this SSO connection (id %s). "+
+					"To manage it with Terraform, import it:\n\n  terraform import <address> %s\n\n"+
+					"or add an import block with id = %q.",
+					plan.UserName.ValueString(), conflict.ExistingID, conflict.ExistingID, conflict.ExistingID))
+			return
+		}
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "create", "SCIM user", plan.UserName.ValueString(), err)
+		return
+	}
+	r.data.users.put(created)
+
+	state := modelFromUser(created, plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setETag(ctx, resp.Private, created.ETag)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFor(created))...)
+}
+
+// Read refreshes the user. A user deleted outside Terraform is removed from
+// state, so the next plan creates it again.
+func (r *SCIMUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state scimUserModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := r.data.scimClient(&resp.Diagnostics, "docker_scim_user")
+	if client == nil {
+		return
+	}
+
+	user, err := r.data.users.get(ctx, client, state.ID.ValueString())
+	if errors.Is(err, httpx.ErrNotFound) {
+		// The framework wants an identity even for a removed resource when
+		// the CLI (Terraform < 1.12) did not send one.
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, scimUserIdentity{
+			UserName: types.StringValue(strings.ToLower(state.UserName.ValueString())),
+		})...)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "read", "SCIM user", state.ID.ValueString(), err)
+		return
+	}
+
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromUser(user, state))...)
+	resp.Diagnostics.Append(setETag(ctx, resp.Private, user.ETag)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFor(user))...)
+}
+
+// Update sends only what changed: a PATCH where the server supports it,
+// guarded by the ETag of the last read so that an edit made outside
+// Terraform since then is never silently overwritten.
+func (r *SCIMUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, prior scimUserModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := r.data.scimClient(&resp.Diagnostics, "docker_scim_user")
+	if client == nil {
+		return
+	}
+	etag, diags := getETag(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+
+	current := userFromModel(prior)
+	current.ID = prior.ID.ValueString()
+	desired := userFromModel(plan)
+	desired.ID = prior.ID.ValueString()
+
+	updated, err := client.UpdateUser(ctx, current, desired, etag)
+	if errors.Is(err, httpx.ErrPreconditionFailed) {
+		// Someone changed the user since it was read. Record what the server
+		// holds now, so the next plan shows the real difference.
+		if fresh, gerr := client.GetUser(ctx, current.ID); gerr == nil {
+			r.data.users.put(fresh)
+			resp.Diagnostics.Append(resp.State.Set(ctx, modelFromUser(fresh, prior))...)
+			resp.Diagnostics.Append(setETag(ctx, resp.Private, fresh.ETag)...)
+		}
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "update", "SCIM user", plan.UserName.ValueString(), err)
+		return
+	}
+	if err != nil {
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "update", "SCIM user", plan.UserName.ValueString(), err)
+		return
+	}
+	r.data.users.put(updated)
+
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromUser(updated, plan))...)
+	resp.Diagnostics.Append(setETag(ctx, resp.Private, updated.ETag)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFor(updated))...)
+}
+
+// Delete deletes or deactivates the user, as on_destroy says. A user that is
+// already gone counts as deleted.
+func (r *SCIMUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state scimUserModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := r.data.scimClient(&resp.Diagnostics, "docker_scim_user")
+	if client == nil {
+		return
+	}
+	id := state.ID.ValueString()
+
+	if state.OnDestroy.ValueString() == onDestroyDeactivate {
+		if !state.Active.ValueBool() {
+			return
+		}
+		current := userFromModel(state)
+		current.ID = id
+		desired := userFromModel(state)
+		desired.ID = id
+		desired.Active = boolPtr(false)
+		updated, err := client.UpdateUser(ctx, current, desired, "")
+		if errors.Is(err, httpx.ErrNotFound) {
+			return
+		}
+		if err != nil {
+			diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "deactivate", "SCIM user", state.UserName.ValueString(), err)
+			return
+		}
+		r.data.users.put(updated)
+		return
+	}
+
+	err := client.DeleteUser(ctx, id, "")
+	if err != nil && !errors.Is(err, httpx.ErrNotFound) {
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "delete", "SCIM user", state.UserName.ValueString(), err)
+		return
+	}
+	r.data.users.remove(id)
+}
+
+// ImportState accepts a SCIM id, a user_name (anything with an @), or an
+// identity. Either way the user is looked up, so a typo fails here rather
+// than as a confusing empty plan.
+func (r *SCIMUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	client := r.data.scimClient(&resp.Diagnostics, "Importing docker_scim_user")
+	if client == nil {
+		return
+	}
+
+	key := strings.TrimSpace(req.ID)
+	if key == "" && req.Identity != nil {
+		var ident scimUserIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		key = ident.UserName.ValueString()
+	}
+	if key == "" {
+		resp.Diagnostics.AddError("Missing import ID",
+			"Import docker_scim_user by its SCIM id, or by its user_name (the email address).")
+		return
+	}
+
+	var (
+		user *scim.User
+		err  error
+	)
+	if strings.Contains(key, "@") {
+		user, err = client.FindUserByUserName(ctx, key)
+	} else {
+		user, err = client.GetUser(ctx, key)
+	}
+	if errors.Is(err, httpx.ErrNotFound) {
+		resp.Diagnostics.AddError("Cannot import SCIM user",
+			fmt.Sprintf("No SCIM user %q exists on this SSO connection. Import by the user's SCIM id or by their user_name (email).", key))
+		return
+	}
+	if err != nil {
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "import", "SCIM user", key, err)
+		return
+	}
+
+	// Attributes with defaults get them, as if the user had been created by
+	// this configuration; Read then fills in everything else.
+	state := modelFromUser(user, scimUserModel{OnDestroy: types.StringValue(onDestroyDelete)})
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setETag(ctx, resp.Private, user.ETag)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFor(user))...)
+}
+
+// userFromModel builds the SCIM user a configuration describes.
+func userFromModel(m scimUserModel) *scim.User {
+	u := &scim.User{
+		UserName:    m.UserName.ValueString(),
+		ExternalID:  m.ExternalID.ValueString(),
+		DisplayName: stringIfKnown(m.DisplayName),
+		Active:      boolPtr(m.Active.IsNull() || m.Active.IsUnknown() || m.Active.ValueBool()),
+	}
+	if !m.GivenName.IsNull() || !m.FamilyName.IsNull() {
+		u.Name = &scim.Name{GivenName: m.GivenName.ValueString(), FamilyName: m.FamilyName.ValueString()}
+	}
+	role := stringIfKnown(m.Role)
+	if role == "" {
+		role = "member"
+	}
+	u.Docker = &scim.DockerExtension{Role: role, Org: m.OrgName.ValueString(), Team: m.TeamName.ValueString()}
+	return u
+}
+
+// modelFromUser maps what the server holds onto the model. Settings that
+// exist only in Terraform (on_destroy) come from prior.
+func modelFromUser(u *scim.User, prior scimUserModel) scimUserModel {
+	m := scimUserModel{
+		ID:          types.StringValue(u.ID),
+		UserName:    newCaseInsensitiveString(u.UserName),
+		ExternalID:  stringOrNull(u.ExternalID),
+		DisplayName: stringOrNull(u.DisplayName),
+		Active:      types.BoolValue(u.Active == nil || *u.Active),
+		Role:        types.StringValue("member"),
+		OrgName:     types.StringNull(),
+		TeamName:    types.StringNull(),
+		GivenName:   types.StringNull(),
+		FamilyName:  types.StringNull(),
+		OnDestroy:   prior.OnDestroy,
+	}
+	if m.OnDestroy.IsNull() || m.OnDestroy.IsUnknown() {
+		m.OnDestroy = types.StringValue(onDestroyDelete)
+	}
+	if u.Name != nil {
+		m.GivenName = stringOrNull(u.Name.GivenName)
+		m.FamilyName = stringOrNull(u.Name.FamilyName)
+	}
+	if u.Docker != nil {
+		if u.Docker.Role != "" {
+			m.Role = types.StringValue(u.Docker.Role)
+		}
+		m.OrgName = stringOrNull(u.Docker.Org)
+		m.TeamName = stringOrNull(u.Docker.Team)
+	}
+	return m
+}
+
+func identityFor(u *scim.User) scimUserIdentity {
+	return scimUserIdentity{UserName: types.StringValue(strings.ToLower(u.UserName))}
+}
