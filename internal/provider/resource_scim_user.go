@@ -289,6 +289,13 @@ func (r *SCIMUserResource) Update(ctx context.Context, req resource.UpdateReques
 		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "update", "SCIM user", plan.UserName.ValueString(), err)
 		return
 	}
+	if updated == current {
+		// Nothing the server holds changed (only on_destroy did): no request
+		// was sent, and the stored ETag is still the right one.
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFor(current))...)
+		return
+	}
 	r.data.users.put(updated)
 
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromUser(updated, plan))...)

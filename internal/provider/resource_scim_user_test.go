@@ -258,14 +258,33 @@ func TestAccSCIMUser_onDestroyDeactivate(t *testing.T) {
 			}
 			return checkMember(h, email, "")(nil)
 		},
-		Steps: []resource.TestStep{{
-			Config: userConfig(h, `
+		Steps: []resource.TestStep{
+			{
+				Config: userConfig(h, `
+  user_name  = "okta.style@moby.example"
+  team_name  = "platform"
+`),
+				Check: checkMember(h, email, "member"),
+			},
+			{
+				// on_destroy lives only in Terraform: changing it sends nothing.
+				Config: userConfig(h, `
   user_name  = "okta.style@moby.example"
   on_destroy = "deactivate"
   team_name  = "platform"
 `),
-			Check: checkMember(h, email, "member"),
-		}},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("docker_scim_user.jane", plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					writes := h.requestsTo("PATCH /v2/scim/2.0/Users/{id}") + h.requestsTo("PUT /v2/scim/2.0/Users/{id}")
+					if writes != 0 {
+						return fmt.Errorf("changing on_destroy sent %d writes to the server, want 0", writes)
+					}
+					return nil
+				},
+			},
+		},
 	})
 }
 
