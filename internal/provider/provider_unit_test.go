@@ -113,4 +113,3 @@ func TestConfigureRejectsBadEnvironmentValues(t *testing.T) {
 		t.Fatalf("got %v / %+v, want rate 2.5 and timeout 15s", diags, data.settings)
 	}
 }
-
