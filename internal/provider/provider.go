@@ -177,6 +177,8 @@ func (p *DockerProvider) Configure(ctx context.Context, req provider.ConfigureRe
 func (p *DockerProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSCIMUserResource,
+		NewGroupMappingResource,
+		NewSCIMConnectionResource,
 	}
 }
 
@@ -185,6 +187,8 @@ func (p *DockerProvider) DataSources(_ context.Context) []func() datasource.Data
 	return []func() datasource.DataSource{
 		NewSCIMUserDataSource,
 		NewSCIMUsersDataSource,
+		NewGroupMappingDataSource,
+		NewSSOConnectionsDataSource,
 	}
 }
 

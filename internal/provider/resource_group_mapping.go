@@ -1,0 +1,537 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
+	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
+	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+	"github.com/dockerscim/terraform-provider-docker/internal/validators"
+)
+
+var (
+	_ resource.ResourceWithConfigure    = &GroupMappingResource{}
+	_ resource.ResourceWithImportState  = &GroupMappingResource{}
+	_ resource.ResourceWithIdentity     = &GroupMappingResource{}
+	_ resource.ResourceWithModifyPlan   = &GroupMappingResource{}
+	_ resource.ResourceWithUpgradeState = &GroupMappingResource{}
+)
+
+// GroupMappingResource manages one SCIM group "org:team", which Docker maps
+// onto team team of organization org.
+type GroupMappingResource struct {
+	data *providerData
+}
+
+// NewGroupMappingResource returns the docker_group_mapping resource.
+func NewGroupMappingResource() resource.Resource { return &GroupMappingResource{} }
+
+type groupMappingModel struct {
+	ID          types.String `tfsdk:"id"`
+	OrgName     types.String `tfsdk:"org_name"`
+	TeamName    types.String `tfsdk:"team_name"`
+	DisplayName types.String `tfsdk:"display_name"`
+	Members     types.Set    `tfsdk:"members"`
+}
+
+type groupMappingIdentity struct {
+	OrgName  types.String `tfsdk:"org_name"`
+	TeamName types.String `tfsdk:"team_name"`
+}
+
+// Metadata names the resource. The identity holds the team name, which is
+// renamed in place, so it is declared mutable.
+func (r *GroupMappingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_group_mapping"
+	resp.ResourceBehavior.MutableIdentity = true
+}
+
+// Schema describes docker_group_mapping.
+func (r *GroupMappingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Version: 0,
+		MarkdownDescription: "Maps a Docker team onto a SCIM group, as an identity provider's group push does: Docker " +
+			"treats the SCIM group named `<org_name>:<team_name>` as team `team_name` of organization `org_name`, " +
+			"creates the team when it is missing, and makes the group's active members the team's members (joining the " +
+			"organization too when they were not already members).\n\n" +
+			"With `members` set, the resource is authoritative for the group's membership: members added or removed " +
+			"outside Terraform (by an admin or an IdP sync) show up as drift, and the next apply restores the declared " +
+			"set. Changes are sent as PATCH operations that add and remove only the difference, in batches of at most " +
+			"100 members per request, so groups with thousands of members work; the member list is never replaced " +
+			"whole. Without `members`, membership is not managed and not read into state.\n\n" +
+			"Destroying the resource deletes the SCIM group. Docker keeps the team itself, but removes the group's " +
+			"members from it (members who belong to the team through another group or `docker_scim_user.team_name` " +
+			"stay). The users keep their organization membership, which comes from their SCIM user.\n\n" +
+			"Needs the provider's `scim_base_url` and `scim_token`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "SCIM id of the group, assigned by Docker.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"org_name": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Organization of the team. It must be one the SSO connection provisions (its own " +
+					"organization, or an organization of its company). Changing it replaces the resource: the group is " +
+					"deleted and one is created for the new organization.",
+				Validators:    []validator.String{validators.DockerName("organization")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"team_name": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Team the group maps onto; Docker creates it when missing. Changing it renames the " +
+					"group in place (a PATCH of `displayName`): the members leave the old team, which Docker keeps, and " +
+					"join the new one.",
+				Validators: []validator.String{validators.DockerName("team")},
+			},
+			"display_name": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The group's SCIM `displayName`, `<org_name>:<team_name>`: the name by which Docker " +
+					"maps the group onto the team.",
+			},
+			"members": schema.SetAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "SCIM ids of the group's members (`docker_scim_user.<name>.id`). When set, this is " +
+					"the whole membership: anyone else is removed from the group, and so from the team. Inactive users " +
+					"stay in the group but are not team members until reactivated. Leave it unset to let the identity " +
+					"provider or admins manage membership; an empty set removes everyone.",
+				Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			},
+		},
+	}
+}
+
+// IdentitySchema declares the org and team as the identity, for import
+// blocks with `identity = { org_name = "...", team_name = "..." }`.
+func (r *GroupMappingResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"org_name": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "Organization of the team.",
+			},
+			"team_name": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "Team the group maps onto.",
+			},
+		},
+	}
+}
+
+// UpgradeState has no upgraders yet: the schema is at version 0.
+func (r *GroupMappingResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
+	return map[int64]resource.StateUpgrader{}
+}
+
+// Configure receives the provider's clients.
+func (r *GroupMappingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan plans display_name from the names, so that a rename shows the
+// new "org:team" rather than "known after apply".
+func (r *GroupMappingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var org, team types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("org_name"), &org)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("team_name"), &team)...)
+	if resp.Diagnostics.HasError() || org.IsUnknown() || team.IsUnknown() || org.IsNull() || team.IsNull() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("display_name"),
+		types.StringValue(groupDisplayName(org.ValueString(), team.ValueString())))...)
+}
+
+// Create creates the group with its members. The first batch of members goes
+// in the POST, so that a typical group is created in one atomic request; the
+// rest follow as PATCH batches.
+func (r *GroupMappingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan groupMappingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := r.data.scimClient(&resp.Diagnostics, "docker_group_mapping")
+	if client == nil {
+		return
+	}
+	desired, diags := memberIDsFromSet(ctx, plan.Members)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := groupDisplayName(plan.OrgName.ValueString(), plan.TeamName.ValueString())
+	first, rest := splitCreateMembers(desired, scim.DefaultMemberBatchSize)
+
+	created, err := client.CreateGroup(ctx, &scim.Group{DisplayName: name, Members: membersOf(first)})
+	if err != nil {
+		var conflict *scim.ConflictError
+		if errors.As(err, &conflict) && conflict.ExistingID != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("team_name"), "SCIM group already exists",
+				fmt.Sprintf("A SCIM group named %q already exists on this SSO connection (id %s). "+
+					"To manage it with Terraform, import it:\n\n  terraform import <address> %s\n\n"+
+					"or add an import block with id = %q.",
+					name, conflict.ExistingID, conflict.ExistingID, name))
+			return
+		}
+		r.addMembershipError(ctx, &resp.Diagnostics, client, "create", name, first, err)
+		return
+	}
+	r.data.groups.put(created)
+
+	state := groupMappingModel{
+		ID:          types.StringValue(created.ID),
+		OrgName:     plan.OrgName,
+		TeamName:    plan.TeamName,
+		DisplayName: types.StringValue(name),
+		Members:     plan.Members,
+	}
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, groupIdentity(plan.OrgName.ValueString(), plan.TeamName.ValueString()))...)
+
+	if len(rest) > 0 {
+		if err := client.UpdateGroupMembers(ctx, created.ID, rest, nil, scim.DefaultMemberBatchSize); err != nil {
+			// The group exists: record what it holds now, so that Terraform
+			// tracks it, and report what failed.
+			r.data.groups.remove(created.ID)
+			if fresh, gerr := client.GetGroup(ctx, created.ID); gerr == nil {
+				r.data.groups.put(fresh)
+				state.Members = memberSetOf(fresh)
+			}
+			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+			r.addMembershipError(ctx, &resp.Diagnostics, client, "update", name, rest, err)
+			return
+		}
+		created.Members = membersOf(desired)
+		r.data.groups.put(created)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// Read refreshes the group. A group deleted outside Terraform is removed from
+// state, so the next plan creates it again.
+func (r *GroupMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state groupMappingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := r.data.scimClient(&resp.Diagnostics, "docker_group_mapping")
+	if client == nil {
+		return
+	}
+
+	g, err := r.data.groups.get(ctx, client, state.ID.ValueString())
+	if errors.Is(err, httpx.ErrNotFound) {
+		// The framework wants an identity even for a removed resource when
+		// the CLI (Terraform < 1.12) did not send one.
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, groupIdentity(state.OrgName.ValueString(), state.TeamName.ValueString()))...)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "read", "SCIM group", state.ID.ValueString(), err)
+		return
+	}
+
+	next := modelFromGroup(g, state.Members.IsNull())
+	if _, _, ok := splitGroupDisplayName(g.DisplayName); !ok {
+		// Not an "org:team" name (another client renamed it): keep the names
+		// from state, so the plan renames it back.
+		next.OrgName, next.TeamName = state.OrgName, state.TeamName
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, groupIdentity(next.OrgName.ValueString(), next.TeamName.ValueString()))...)
+}
+
+// Update renames the group when team_name changed, then sends the membership
+// difference against what the server holds now (not what the last refresh
+// saw), so that the result is exactly the declared set.
+func (r *GroupMappingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, prior groupMappingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := r.data.scimClient(&resp.Diagnostics, "docker_group_mapping")
+	if client == nil {
+		return
+	}
+	id := prior.ID.ValueString()
+	name := groupDisplayName(plan.OrgName.ValueString(), plan.TeamName.ValueString())
+
+	if name != prior.DisplayName.ValueString() {
+		renamed, err := client.RenameGroup(ctx, id, name, "")
+		if errors.Is(err, httpx.ErrConflict) {
+			resp.Diagnostics.AddAttributeError(path.Root("team_name"), "SCIM group already exists",
+				fmt.Sprintf("Couldn't rename SCIM group %s to %q: another group of this SSO connection already has that "+
+					"name. Import that group instead, or choose another team_name.\n\n%s", id, name, err))
+			return
+		}
+		if err != nil {
+			diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "rename", "SCIM group", id, err)
+			return
+		}
+		r.data.groups.put(renamed)
+	}
+
+	if !plan.Members.IsNull() {
+		desired, diags := memberIDsFromSet(ctx, plan.Members)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		current, err := client.GetGroup(ctx, id)
+		if err != nil {
+			diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "read", "SCIM group", id, err)
+			return
+		}
+		add, remove := groupMemberChanges(current, desired)
+		if len(add)+len(remove) > 0 {
+			err := client.UpdateGroupMembers(ctx, id, add, remove, scim.DefaultMemberBatchSize)
+			// Whatever happened, the snapshot no longer matches the server.
+			r.data.groups.remove(id)
+			if err != nil {
+				r.addMembershipError(ctx, &resp.Diagnostics, client, "update", name, add, err)
+				return
+			}
+		}
+		current.DisplayName = name
+		current.Members = membersOf(desired)
+		r.data.groups.put(current)
+	}
+
+	state := plan
+	state.ID = prior.ID
+	state.DisplayName = types.StringValue(name)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, groupIdentity(plan.OrgName.ValueString(), plan.TeamName.ValueString()))...)
+}
+
+// Delete deletes the SCIM group. Docker keeps the team and removes the
+// group's members from it. A group already gone counts as deleted.
+func (r *GroupMappingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state groupMappingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := r.data.scimClient(&resp.Diagnostics, "docker_group_mapping")
+	if client == nil {
+		return
+	}
+	id := state.ID.ValueString()
+	if err := client.DeleteGroup(ctx, id, ""); err != nil && !errors.Is(err, httpx.ErrNotFound) {
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "delete", "SCIM group", state.DisplayName.ValueString(), err)
+		return
+	}
+	r.data.groups.remove(id)
+}
+
+// ImportState accepts a SCIM group id, an "org:team" display name, or an
+// identity. The group is looked up either way, so a typo fails here. The
+// imported state holds the current members; a configuration without
+// `members` then plans only to stop tracking them, with no API call.
+func (r *GroupMappingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	client := r.data.scimClient(&resp.Diagnostics, "Importing docker_group_mapping")
+	if client == nil {
+		return
+	}
+
+	key := strings.TrimSpace(req.ID)
+	if key == "" && req.Identity != nil {
+		var ident groupMappingIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		key = groupDisplayName(ident.OrgName.ValueString(), ident.TeamName.ValueString())
+	}
+	if key == "" {
+		resp.Diagnostics.AddError("Missing import ID",
+			`Import docker_group_mapping by its SCIM group id, or by its display name "org:team".`)
+		return
+	}
+
+	var (
+		g   *scim.Group
+		err error
+	)
+	if strings.Contains(key, ":") {
+		g, err = client.FindGroupByDisplayName(ctx, key)
+	} else {
+		g, err = client.GetGroup(ctx, key)
+	}
+	if errors.Is(err, httpx.ErrNotFound) {
+		resp.Diagnostics.AddError("Cannot import SCIM group",
+			fmt.Sprintf("No SCIM group %q exists on this SSO connection. Import by the group's SCIM id or by its "+
+				"display name \"org:team\".", key))
+		return
+	}
+	if err != nil {
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "import", "SCIM group", key, err)
+		return
+	}
+	if _, _, ok := splitGroupDisplayName(g.DisplayName); !ok {
+		resp.Diagnostics.AddError("Cannot import SCIM group",
+			fmt.Sprintf("SCIM group %s is named %q, which is not \"org:team\", so Docker maps it onto no team.", g.ID, g.DisplayName))
+		return
+	}
+	r.data.groups.put(g)
+
+	state := modelFromGroup(g, false)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, groupIdentity(state.OrgName.ValueString(), state.TeamName.ValueString()))...)
+}
+
+// addMembershipError reports a failed create or membership change. Docker
+// answers 400 when a member is not a user of the connection; the ids at
+// fault are then looked up and named on the members attribute, since the
+// usual mistake is an email or username where a docker_scim_user id belongs.
+func (r *GroupMappingResource) addMembershipError(ctx context.Context, diags *diag.Diagnostics, client *scim.Client, action, name string, added []string, err error) {
+	if errors.Is(err, httpx.ErrBadRequest) && len(added) > 0 {
+		var unknown []string
+		for _, id := range added {
+			if _, gerr := r.data.users.get(ctx, client, id); errors.Is(gerr, httpx.ErrNotFound) {
+				unknown = append(unknown, id)
+			}
+		}
+		if len(unknown) > 0 {
+			diags.AddAttributeError(path.Root("members"), "Unknown group member",
+				fmt.Sprintf("Couldn't %s SCIM group %q: %s not a SCIM user of this SSO connection. members takes the "+
+					"SCIM ids of users (docker_scim_user.<name>.id), not emails or Docker IDs.",
+					action, name, quotedList(unknown)))
+			return
+		}
+	}
+	diagnostics.AddClientError(diags, diagnostics.SCIM, action, "SCIM group", name, err)
+}
+
+// groupDisplayName is the SCIM displayName Docker maps onto team team of org.
+func groupDisplayName(org, team string) string { return org + ":" + team }
+
+// splitGroupDisplayName reads "org:team".
+func splitGroupDisplayName(name string) (org, team string, ok bool) {
+	org, team, found := strings.Cut(name, ":")
+	if !found || org == "" || team == "" {
+		return "", "", false
+	}
+	return org, team, true
+}
+
+func groupIdentity(org, team string) groupMappingIdentity {
+	return groupMappingIdentity{OrgName: types.StringValue(org), TeamName: types.StringValue(team)}
+}
+
+// modelFromGroup maps a group onto the model; members stay null when they
+// are not managed.
+func modelFromGroup(g *scim.Group, membersUnmanaged bool) groupMappingModel {
+	org, team, _ := splitGroupDisplayName(g.DisplayName)
+	m := groupMappingModel{
+		ID:          types.StringValue(g.ID),
+		OrgName:     types.StringValue(org),
+		TeamName:    types.StringValue(team),
+		DisplayName: types.StringValue(g.DisplayName),
+		Members:     types.SetNull(types.StringType),
+	}
+	if !membersUnmanaged {
+		m.Members = memberSetOf(g)
+	}
+	return m
+}
+
+// memberSetOf is the set of the group's member ids.
+func memberSetOf(g *scim.Group) types.Set {
+	ids := groupMemberIDs(g)
+	elems := make([]attr.Value, len(ids))
+	for i, id := range ids {
+		elems[i] = types.StringValue(id)
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+// groupMemberIDs lists the group's member ids, sorted, without duplicates.
+func groupMemberIDs(g *scim.Group) []string {
+	seen := make(map[string]bool, len(g.Members))
+	ids := make([]string, 0, len(g.Members))
+	for _, m := range g.Members {
+		if m.Value != "" && !seen[m.Value] {
+			seen[m.Value] = true
+			ids = append(ids, m.Value)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// memberIDsFromSet reads the members attribute; null is no members.
+func memberIDsFromSet(ctx context.Context, s types.Set) ([]string, diag.Diagnostics) {
+	if s.IsNull() || s.IsUnknown() {
+		return nil, nil
+	}
+	var ids []string
+	diags := s.ElementsAs(ctx, &ids, false)
+	sort.Strings(ids)
+	return ids, diags
+}
+
+// groupMemberChanges is the difference between the group's members and the
+// desired ones: who to add and who to remove, and nothing else.
+func groupMemberChanges(current *scim.Group, desired []string) (add, remove []string) {
+	return scim.MemberDiff(groupMemberIDs(current), desired)
+}
+
+// splitCreateMembers splits the members of a new group into those sent with
+// the POST (at most batchSize) and those added afterwards in PATCH batches.
+func splitCreateMembers(ids []string, batchSize int) (first, rest []string) {
+	if batchSize <= 0 {
+		batchSize = scim.DefaultMemberBatchSize
+	}
+	if len(ids) <= batchSize {
+		return ids, nil
+	}
+	return ids[:batchSize], ids[batchSize:]
+}
+
+func membersOf(ids []string) []scim.Member {
+	if len(ids) == 0 {
+		return nil
+	}
+	ms := make([]scim.Member, len(ids))
+	for i, id := range ids {
+		ms[i] = scim.Member{Value: id}
+	}
+	return ms
+}
+
+// quotedList words ids for a message: `"a" is`, `"a" and "b" are`, ...
+func quotedList(ids []string) string {
+	q := make([]string, len(ids))
+	for i, id := range ids {
+		q[i] = quote(id)
+	}
+	if len(q) == 1 {
+		return q[0] + " is"
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1] + " are"
+}
