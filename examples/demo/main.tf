@@ -34,10 +34,10 @@ provider "docker" {
 
 locals {
   people = {
-    "ada.lovelace@moby.example"  = { given = "Ada", family = "Lovelace", role = "owner", active = true }
-    "grace.hopper@moby.example"  = { given = "Grace", family = "Hopper", role = "editor", active = true }
+    "ada.lovelace@moby.example"   = { given = "Ada", family = "Lovelace", role = "owner", active = true }
+    "grace.hopper@moby.example"   = { given = "Grace", family = "Hopper", role = "editor", active = true }
     "linus.torvalds@moby.example" = { given = "Linus", family = "Torvalds", role = "member", active = true }
-    "ken.thompson@moby.example"  = { given = "Ken", family = "Thompson", role = "member", active = false }
+    "ken.thompson@moby.example"   = { given = "Ken", family = "Thompson", role = "member", active = false }
   }
 }
 

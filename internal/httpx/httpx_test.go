@@ -369,7 +369,7 @@ func TestErrorTypes(t *testing.T) {
 				t.Fatalf("errors.Is(%v, %v) is false", err, tc.sentinel)
 			}
 			for _, other := range []error{ErrBadRequest, ErrUnauthorized, ErrForbidden, ErrNotFound, ErrConflict, ErrPreconditionFailed, ErrRateLimited} {
-				if other != tc.sentinel && errors.Is(err, other) {
+				if !errors.Is(other, tc.sentinel) && errors.Is(err, other) {
 					t.Fatalf("%v also matches %v", err, other)
 				}
 			}

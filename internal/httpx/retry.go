@@ -61,25 +61,25 @@ func retryableNetError(err error) bool {
 // backoff returns how long to wait before retry n (from 0). A 429 or 503
 // that says when to come back (Retry-After in seconds or as an HTTP date, or
 // X-Retry-After as a unix time) is honoured up to maxServerWait; otherwise
-// the wait grows exponentially from min to max with jitter, so that many
-// clients refused at once do not return in step.
-func backoff(min, max time.Duration, n int, resp *http.Response, now time.Time, maxServerWait time.Duration) time.Duration {
+// the wait grows exponentially from minWait to maxWait with jitter, so
+// that many clients refused at once do not return in step.
+func backoff(minWait, maxWait time.Duration, n int, resp *http.Response, now time.Time, maxServerWait time.Duration) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		if d, ok := ServerWait(resp.Header, now); ok {
 			return min2(d, maxServerWait)
 		}
 	}
-	d := max
+	d := maxWait
 	if n < 32 {
-		if grown := min << n; grown > 0 && grown < max {
+		if grown := minWait << n; grown > 0 && grown < maxWait {
 			d = grown
 		}
 	}
 	// Equal jitter: half fixed so waits still grow, half random.
 	half := d / 2
-	d = half + rand.N(half+1)
-	if d < min {
-		d = min
+	d = half + rand.N(half+1) //nolint:gosec // G404: jitter spreads retries; it guards nothing secret.
+	if d < minWait {
+		d = minWait
 	}
 	return d
 }

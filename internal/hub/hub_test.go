@@ -549,7 +549,9 @@ func TestSecretHygiene(t *testing.T) {
 			conn.Close()
 		default:
 			var status int
-			fmt.Sscan(m, &status)
+			if _, err := fmt.Sscan(m, &status); err != nil {
+				panic("unknown mode " + m)
+			}
 			hubError(w, status, text)
 		}
 	}

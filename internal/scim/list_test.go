@@ -2,6 +2,7 @@ package scim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -152,7 +153,7 @@ func TestEachUserStopsOnCallbackError(t *testing.T) {
 		}
 		return nil
 	})
-	if err != stop || n != 3 {
+	if !errors.Is(err, stop) || n != 3 {
 		t.Fatalf("err %v after %d users", err, n)
 	}
 }

@@ -2,6 +2,7 @@ package scimengine
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"testing"
 )
@@ -30,7 +31,7 @@ func FuzzParseFilter(f *testing.F) {
 		for _, rt := range []*ResourceType{UserResourceType, GroupResourceType} {
 			flt, err := ParseFilter(rt, expr)
 			if err != nil {
-				if _, ok := err.(*Error); !ok {
+				if se := (*Error)(nil); !errors.As(err, &se) {
 					t.Fatalf("error %T is not *Error", err)
 				}
 				continue
@@ -76,7 +77,7 @@ func FuzzApplyPatch(f *testing.F) {
 				t.Fatalf("current modified by %s", opsJSON)
 			}
 			if err != nil {
-				if _, ok := err.(*Error); !ok || got != nil {
+				if se := (*Error)(nil); !errors.As(err, &se) || got != nil {
 					t.Fatalf("ApplyPatch = %v, %T", got, err)
 				}
 				continue
