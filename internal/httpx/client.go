@@ -158,6 +158,10 @@ func (r *Response) DecodeJSON(v any) error {
 	}
 }
 
+// maxAttemptsEver bounds the retries of one request even within
+// RefusedRetryWindow, against a clock that does not advance.
+const maxAttemptsEver = 1000
+
 // retryClient builds the retryablehttp client for one request, so that its
 // policy callbacks know which request they are deciding about (for logging)
 // while all requests share one *http.Client and its connection pool.
@@ -165,12 +169,18 @@ func (c *Client) retryClient(method, path string) *retryablehttp.Client {
 	attempt := 0
 	log := c.opts.Logger
 	var lastCtx context.Context = context.Background()
+	retryMax := c.opts.RetryMax
+	if c.opts.RefusedRetryWindow > 0 {
+		// CheckRetry enforces RetryMax itself, except for refusals.
+		retryMax = maxAttemptsEver
+	}
+	start := c.opts.Now()
 	return &retryablehttp.Client{
 		HTTPClient:   c.http,
 		Logger:       nil, // its messages carry full URLs; we log through CheckRetry and Backoff instead
 		RetryWaitMin: c.opts.RetryWaitMin,
 		RetryWaitMax: c.opts.RetryWaitMax,
-		RetryMax:     c.opts.RetryMax,
+		RetryMax:     retryMax,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 			attempt++
 			lastCtx = ctx
@@ -182,9 +192,22 @@ func (c *Client) retryClient(method, path string) *retryablehttp.Client {
 			}
 			log.Debug(ctx, "http attempt", fields)
 			if ctxErr := ctx.Err(); ctxErr != nil {
+				if err == nil {
+					// Cancelled while a create or PATCH was allowed to finish
+					// (see transport.RoundTrip): hand its answer back.
+					return false, nil
+				}
 				return false, ctxErr
 			}
-			return shouldRetry(method, resp, err), nil
+			if !shouldRetry(method, resp, err) {
+				return false, nil
+			}
+			if attempt <= c.opts.RetryMax {
+				return true, nil
+			}
+			// Past RetryMax only a refusal is retried, within its window.
+			refused := err == nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable)
+			return refused && c.opts.Now().Sub(start) < c.opts.RefusedRetryWindow, nil
 		},
 		Backoff: func(min, max time.Duration, n int, resp *http.Response) time.Duration {
 			wait := backoff(min, max, n, resp, c.opts.Now(), c.opts.MaxRetryAfter)
@@ -248,6 +271,19 @@ func (e *bodyTooLargeError) Error() string {
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := t.client.waitTurn(req); err != nil {
 		return nil, err
+	}
+	if !idempotent(req.Method) {
+		if err := req.Context().Err(); err != nil {
+			return nil, err
+		}
+		// Once a POST or PATCH is on its way, cancelling it (Ctrl-C) would
+		// leave the caller not knowing whether the server acted: a user
+		// created but never recorded in state. So it is allowed to finish,
+		// bounded by Timeout, and its answer is returned; cancellation still
+		// stops everything before the next request and every retry wait.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(req.Context()), t.client.opts.Timeout)
+		defer cancel()
+		req = req.WithContext(ctx)
 	}
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {

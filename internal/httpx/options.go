@@ -30,6 +30,14 @@ type Options struct {
 	// Zero means DefaultRetryMax; a negative value disables retries.
 	RetryMax int
 
+	// RefusedRetryWindow, when positive, lets a request that the server
+	// refused with 429 or 503 (so it did not act on it) be retried past
+	// RetryMax for as long as this much time has not passed since its first
+	// attempt. Under a storm of refusals a run then slows down rather than
+	// fails; waits still honour Retry-After and grow to RetryWaitMax. Zero
+	// means RetryMax bounds refusals too.
+	RefusedRetryWindow time.Duration
+
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff used when
 	// the server did not say how long to wait. Tests set them tiny.
 	RetryWaitMin time.Duration

@@ -68,14 +68,21 @@ func providerDataFrom(v any, diags *diag.Diagnostics) *providerData {
 	return data
 }
 
+// refusedRetryWindow is how long one request keeps being retried while the
+// server refuses it with 429 or 503.
+const refusedRetryWindow = 3 * time.Minute
+
 // httpOptions are the transport settings both clients share.
 func (d *providerData) httpOptions(secrets ...string) httpx.Options {
 	return httpx.Options{
 		UserAgent:         "terraform-provider-docker/" + d.settings.version,
 		Timeout:           d.settings.timeout,
 		RequestsPerSecond: d.settings.requestsPerSecond,
-		Logger:            tflogLogger{secrets: secrets},
-		Secrets:           secrets,
+		// A 429 or 503 means the server did not act: under a storm of them a
+		// run slows down, honouring Retry-After, rather than failing.
+		RefusedRetryWindow: refusedRetryWindow,
+		Logger:             tflogLogger{secrets: secrets},
+		Secrets:            secrets,
 	}
 }
 

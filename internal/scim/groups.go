@@ -190,10 +190,16 @@ func (c *Client) DeleteGroup(ctx context.Context, id, ifMatch string) error {
 // UpdateGroupMembers adds and removes members of the group with id, sending
 // only that difference in PATCH requests of at most batchSize member values
 // (0 means 100), never the whole member list: replacing a list of thousands
-// is slow, and races with changes made meanwhile by an IdP.
+// is slow, and races with changes made meanwhile by an IdP. A batch whose
+// answer was lost is reconciled by reading the group back.
 func (c *Client) UpdateGroupMembers(ctx context.Context, id string, add, remove []string, batchSize int) error {
 	for _, ops := range MemberPatchBatches(add, remove, batchSize) {
-		if _, err := c.patchGroup(ctx, id, ops, ""); err != nil {
+		_, err := c.patchGroup(ctx, id, ops, "")
+		if isLostAnswer(err) {
+			batchAdd, batchRemove := batchMembers(ops)
+			err = c.reconcileMemberPatch(ctx, id, batchAdd, batchRemove, err)
+		}
+		if err != nil {
 			return err
 		}
 	}

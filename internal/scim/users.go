@@ -167,6 +167,7 @@ func (c *Client) ReplaceUser(ctx context.Context, u *User, ifMatch string) (*Use
 // UpdateUser moves the user current to desired. When the server supports
 // PATCH it sends only the changed attributes (see UserPatchOps), and sends
 // nothing when nothing changed; otherwise it PUTs the whole desired user.
+// A PATCH whose answer was lost is reconciled by reading the user back.
 func (c *Client) UpdateUser(ctx context.Context, current, desired *User, ifMatch string) (*User, error) {
 	patch, err := c.patchSupported(ctx)
 	if err != nil {
@@ -177,7 +178,11 @@ func (c *Client) UpdateUser(ctx context.Context, current, desired *User, ifMatch
 		if len(ops) == 0 {
 			return current, nil
 		}
-		return c.PatchUser(ctx, current.ID, ops, ifMatch)
+		updated, err := c.PatchUser(ctx, current.ID, ops, ifMatch)
+		if isLostAnswer(err) {
+			return c.reconcileUserPatch(ctx, current.ID, desired, ifMatch, err)
+		}
+		return updated, err
 	}
 	full := *desired
 	full.ID = current.ID
