@@ -89,8 +89,8 @@ func TestRunPrintsOneJSONLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
+	_, _ = io.Copy(io.Discard, res.Body)
+	_ = res.Body.Close()
 	if res.StatusCode != 200 {
 		t.Errorf("SCIM through the command: %d", res.StatusCode)
 	}
@@ -104,7 +104,9 @@ func TestRunWithoutSCIMOmitsSCIMKeys(t *testing.T) {
 	if strings.Contains(stdout.String(), "scim_") {
 		t.Errorf("%s", stdout)
 	}
-	stop()
+	if err := stop(); err != nil {
+		t.Error(err)
+	}
 }
 
 func TestRunStateSurvivesRestart(t *testing.T) {
@@ -117,10 +119,12 @@ func TestRunStateSurvivesRestart(t *testing.T) {
 	if err != nil || res.StatusCode != 201 {
 		t.Fatalf("%v %v", err, res)
 	}
-	res.Body.Close()
-	stop()
+	_ = res.Body.Close()
+	if err := stop(); err != nil {
+		t.Error(err)
+	}
 	info, _, stop = start(t, "-addr", "127.0.0.1:0", "-state", state, "-scim-token", "tok")
-	defer stop()
+	defer func() { _ = stop() }()
 	req, _ = http.NewRequest("GET", info.SCIMBaseURL+"/Users?count=0", nil)
 	req.Header.Set("Authorization", "Bearer tok")
 	res, err = http.DefaultClient.Do(req)
@@ -129,7 +133,9 @@ func TestRunStateSurvivesRestart(t *testing.T) {
 	}
 	defer res.Body.Close()
 	var list struct{ TotalResults int }
-	json.NewDecoder(res.Body).Decode(&list)
+	if err := json.NewDecoder(res.Body).Decode(&list); err != nil {
+		t.Fatal(err)
+	}
 	if list.TotalResults != 1 {
 		t.Errorf("users after restart: %d", list.TotalResults)
 	}

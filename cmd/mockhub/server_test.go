@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -31,7 +32,7 @@ func TestSlowHeadersAreCutOff(t *testing.T) {
 	// The server may answer 408 before closing; either way the read ends
 	// with the connection closed, long before our own deadline.
 	_, err = io.Copy(io.Discard, conn)
-	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
 		t.Fatalf("connection still open %s after sending half the headers", time.Since(began))
 	}
 }

@@ -168,7 +168,7 @@ const maxAttemptsEver = 1000
 func (c *Client) retryClient(method, path string) *retryablehttp.Client {
 	attempt := 0
 	log := c.opts.Logger
-	var lastCtx context.Context = context.Background()
+	lastCtx := context.Background()
 	retryMax := c.opts.RetryMax
 	if c.opts.RefusedRetryWindow > 0 {
 		// CheckRetry enforces RetryMax itself, except for refusals.
@@ -209,8 +209,8 @@ func (c *Client) retryClient(method, path string) *retryablehttp.Client {
 			refused := err == nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable)
 			return refused && c.opts.Now().Sub(start) < c.opts.RefusedRetryWindow, nil
 		},
-		Backoff: func(min, max time.Duration, n int, resp *http.Response) time.Duration {
-			wait := backoff(min, max, n, resp, c.opts.Now(), c.opts.MaxRetryAfter)
+		Backoff: func(minWait, maxWait time.Duration, n int, resp *http.Response) time.Duration {
+			wait := backoff(minWait, maxWait, n, resp, c.opts.Now(), c.opts.MaxRetryAfter)
 			fields := map[string]any{"method": method, "path": path, "attempt": attempt, "wait": wait.String()}
 			if resp != nil {
 				fields["status"] = resp.StatusCode

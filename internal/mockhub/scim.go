@@ -642,7 +642,7 @@ func (s *Server) scimCreateUser(w http.ResponseWriter, r *http.Request) {
 		return nil
 	}()
 	if err != nil {
-		if err != errAnswered {
+		if !errors.Is(err, errAnswered) {
 			writeSCIMErr(w, err)
 		}
 		return
@@ -723,7 +723,7 @@ func (s *Server) mutateUser(w http.ResponseWriter, r *http.Request, fn func(st *
 		return nil
 	}()
 	switch {
-	case err == errAnswered:
+	case errors.Is(err, errAnswered):
 	case err != nil:
 		writeSCIMErr(w, err)
 	case deleted:

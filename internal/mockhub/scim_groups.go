@@ -1,6 +1,7 @@
 package mockhub
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -206,7 +207,7 @@ func (s *Server) scimCreateGroup(w http.ResponseWriter, r *http.Request) {
 		return nil
 	}()
 	if err != nil {
-		if err != errAnswered {
+		if !errors.Is(err, errAnswered) {
 			writeSCIMErr(w, err)
 		}
 		return
@@ -273,7 +274,7 @@ func (s *Server) mutateGroup(w http.ResponseWriter, r *http.Request, fn func(st 
 		return nil
 	}()
 	switch {
-	case err == errAnswered:
+	case errors.Is(err, errAnswered):
 	case err != nil:
 		writeSCIMErr(w, err)
 	case deleted:

@@ -60,7 +60,7 @@ func cliProviderDir(t *testing.T) string {
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			_ = os.Remove(tmp.Name())
-			cliBuild.err = fmt.Errorf("building the provider: %v\n%s", err, out)
+			cliBuild.err = fmt.Errorf("building the provider: %w\n%s", err, out)
 			return
 		}
 		if err := os.Rename(tmp.Name(), filepath.Join(dir, "terraform-provider-docker")); err != nil {
@@ -377,7 +377,7 @@ resource "docker_scim_user" "u" {
 	}
 	interrupted := time.Now()
 	select {
-	case <-done:
+	case <-done: //nolint:errcheck // an interrupted apply exits non-zero; what matters is how soon
 	case <-time.After(20 * time.Second):
 		t.Fatalf("apply still running 20s after SIGINT:\n%s%s", stdout, stderr)
 	}
