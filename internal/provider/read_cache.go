@@ -15,27 +15,48 @@ import (
 const directReads = 3
 
 // readCache is a read-through snapshot of one SCIM collection, shared by all
-// the resources of one configured provider block (one CLI command).
+// the resources of one configured provider block. The CLI configures a
+// provider afresh for every command (and for each of plan and apply within
+// one `apply`), so a snapshot never outlives the command that took it.
 //
-// Consistency model: the snapshot is taken during the command's refresh, so
-// it reflects every change made outside Terraform before the command started.
-// Writes made by this provider update it. An object missing from it (created
-// after the snapshot was taken, or deleted) is fetched by id, so a deletion
-// is seen as a 404 and never masked by the snapshot.
+// Consistency model:
+//   - The snapshot is taken during the command's refresh, after the command
+//     started, so every change made outside Terraform before then (an edit,
+//     a deactivation, a deletion) shows as drift exactly as a GET would.
+//   - Writes made by this provider instance replace or remove their object
+//     in it, so a later Read in the same command sees what was written.
+//   - Objects written while the listing was in flight keep the written
+//     version: it is the newer one.
+//   - An id missing from the snapshot (created after it was taken, or
+//     deleted) is fetched by id, so a deletion is seen as a 404 and a new
+//     object is never reported missing.
+//   - Changes made outside Terraform after the snapshot was taken, while the
+//     command runs, may go unseen until the next command; a GET per object
+//     has the same window between its own request and the end of the run.
+//   - A listing that fails is tried once per command: later Reads fall back
+//     to a GET each, which is slower but exactly as correct. A listing cut
+//     short because its own Read was cancelled is not counted as a failure;
+//     another Read takes it over.
 type readCache[T any] struct {
-	mu       sync.Mutex
-	items    map[string]*T
-	complete bool
-	reads    int
-	loading  chan struct{} // closed when the load in progress ends
+	mu         sync.Mutex
+	items      map[string]*T
+	complete   bool          // items holds the whole collection
+	listFailed bool          // the listing failed: every miss is a GET
+	reads      int           // Reads asked before the snapshot was complete
+	loading    chan struct{} // closed when the listing in progress ends
+	// changed records the writes (nil for a removal) made while a listing
+	// is in flight: they are newer than what the listing brings back.
+	changed map[string]*T
 }
 
 func newReadCache[T any]() *readCache[T] {
 	return &readCache[T]{items: map[string]*T{}}
 }
 
-// get answers from the snapshot when it is complete, loads it when enough
-// reads have asked for one, and otherwise fetches the object on its own.
+// get answers from the snapshot when it is complete, lists the collection
+// once enough Reads have asked for one, and otherwise fetches the object on
+// its own. Concurrent callers share one listing: while it runs they wait,
+// each giving up when its own context ends.
 func (c *readCache[T]) get(ctx context.Context, id string,
 	getOne func(context.Context, string) (*T, error),
 	listAll func(context.Context, func(id string, v *T)) error,
@@ -50,8 +71,7 @@ func (c *readCache[T]) get(ctx context.Context, id string,
 			}
 			return c.fetch(ctx, id, getOne)
 		}
-		c.reads++
-		if c.reads <= directReads {
+		if c.listFailed {
 			c.mu.Unlock()
 			return c.fetch(ctx, id, getOne)
 		}
@@ -65,8 +85,14 @@ func (c *readCache[T]) get(ctx context.Context, id string,
 				return nil, ctx.Err()
 			}
 		}
+		c.reads++
+		if c.reads <= directReads {
+			c.mu.Unlock()
+			return c.fetch(ctx, id, getOne)
+		}
 		done := make(chan struct{})
 		c.loading = done
+		c.changed = map[string]*T{}
 		c.mu.Unlock()
 
 		items := map[string]*T{}
@@ -74,17 +100,28 @@ func (c *readCache[T]) get(ctx context.Context, id string,
 
 		c.mu.Lock()
 		c.loading = nil
-		if err == nil {
+		switch {
+		case err == nil:
 			// Writes made while the listing ran are newer than it.
-			for id, v := range c.items {
-				items[id] = v
+			for id, v := range c.changed {
+				if v == nil {
+					delete(items, id)
+				} else {
+					items[id] = v
+				}
 			}
 			c.items = items
 			c.complete = true
+		case ctx.Err() == nil:
+			c.listFailed = true
 		}
+		c.changed = nil
 		c.mu.Unlock()
 		close(done)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			// A failed listing is not fatal: fall back to one GET.
 			return c.fetch(ctx, id, getOne)
 		}
@@ -105,13 +142,20 @@ func (c *readCache[T]) put(id string, v *T) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.items[id] = v
+	if c.changed != nil {
+		c.changed[id] = v
+	}
 }
 
-// remove forgets an object this provider deleted.
+// remove forgets an object this provider deleted, so that a later Read
+// asks the server (and gets its 404) rather than trusting the snapshot.
 func (c *readCache[T]) remove(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.items, id)
+	if c.changed != nil {
+		c.changed[id] = nil
+	}
 }
 
 // userCache is the snapshot of the connection's SCIM users.

@@ -1,0 +1,708 @@
+// Command bench measures what plan and apply of N docker_scim_user
+// resources cost, next to the same CLI's cost for N terraform_data
+// resources, and writes the table to BENCHMARKS.md. scripts/bench.sh builds
+// what it needs and runs it; see BENCHMARKS.md for how to reproduce.
+//
+// For each N and each server profile (no faults; 50 ms latency plus
+// throttling) it starts a fresh mockhub, applies a generated configuration
+// of N users and a few group mappings with the pinned OpenTofu, then plans
+// it again. It records wall time, the requests mockhub served (from
+// /_mock/stats), and the provider's peak RSS, which the rsswrap wrapper
+// reports for every provider process the CLI starts.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type options struct {
+	tofu, provider, wrapperDir, mockhubBin, devrc string
+	sizes                                         []int
+	groups, groupSize                             int
+	latencyMS, throttleEvery, retryAfter          int
+	out, work, notes                              string
+	parallelism                                   int
+}
+
+// profile is a server behaviour a run is measured under.
+type profile struct {
+	name   string
+	faults map[string]int
+}
+
+// step is one CLI command's measurement.
+type step struct {
+	wall     time.Duration
+	requests int // every request mockhub served
+	scim     int // SCIM API requests among them
+	rssKiB   int // peak over every provider process the command started
+	err      string
+}
+
+type row struct {
+	n                  int
+	profile            string
+	apply, plan        step
+	floorApply, floorP time.Duration
+	planChanges        bool
+}
+
+func main() {
+	var o options
+	var sizes string
+	flag.StringVar(&o.tofu, "tofu", "bin/tofu", "OpenTofu binary")
+	flag.StringVar(&o.provider, "provider", "bin/terraform-provider-docker", "provider binary")
+	flag.StringVar(&o.wrapperDir, "wrapper-dir", "", "folder holding rsswrap built as terraform-provider-docker")
+	flag.StringVar(&o.mockhubBin, "mockhub", "bin/mockhub", "mockhub binary")
+	flag.StringVar(&o.devrc, "devrc", "scripts/devrc.sh", "script that writes the dev_overrides CLI config")
+	flag.StringVar(&sizes, "sizes", "100,1000,5000", "comma-separated numbers of users")
+	flag.IntVar(&o.groups, "groups", 3, "docker_group_mapping resources per configuration")
+	flag.IntVar(&o.groupSize, "group-size", 50, "members of each group mapping (at most N)")
+	flag.IntVar(&o.latencyMS, "latency-ms", 50, "latency of the second profile")
+	flag.IntVar(&o.throttleEvery, "throttle-every", 200, "the second profile answers every this-many requests with 429")
+	flag.IntVar(&o.retryAfter, "retry-after", 1, "Retry-After seconds of the throttled answers")
+	flag.IntVar(&o.parallelism, "parallelism", 0, "CLI -parallelism (0 keeps the CLI's default, 10)")
+	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "report to write")
+	flag.StringVar(&o.work, "work", "", "working folder (default: a new temporary folder)")
+	flag.StringVar(&o.notes, "notes", "scripts/bench/NOTES.md", "hand-written analysis appended to the report (\"\" for none)")
+	flag.Parse()
+	for _, s := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			fatalf("bad -sizes entry %q", s)
+		}
+		o.sizes = append(o.sizes, n)
+	}
+	if o.wrapperDir == "" {
+		fatalf("-wrapper-dir is required")
+	}
+	for _, p := range []*string{&o.tofu, &o.provider, &o.wrapperDir, &o.mockhubBin, &o.devrc} {
+		abs, err := filepath.Abs(*p)
+		if err != nil {
+			fatalf("%v", err)
+		}
+		*p = abs
+	}
+	if o.work == "" {
+		dir, err := os.MkdirTemp("", "bench-")
+		if err != nil {
+			fatalf("%v", err)
+		}
+		o.work = dir
+		defer os.RemoveAll(dir)
+	}
+
+	profiles := []profile{
+		{name: "none"},
+		{name: fmt.Sprintf("%d ms latency, 429 every %d", o.latencyMS, o.throttleEvery), faults: map[string]int{
+			"latency_ms": o.latencyMS, "throttle_every": o.throttleEvery, "retry_after_seconds": o.retryAfter,
+		}},
+	}
+
+	env, err := o.cliEnv()
+	if err != nil {
+		fatalf("%v", err)
+	}
+	started := time.Now()
+	loadBefore := loadAverage()
+	var rows []row
+	for _, n := range o.sizes {
+		floorApply, floorPlan, err := o.floor(env, n)
+		if err != nil {
+			fatalf("terraform_data floor at N=%d: %v", n, err)
+		}
+		log("N=%d terraform_data floor: apply %s, plan %s", n, secs(floorApply), secs(floorPlan))
+		for _, p := range profiles {
+			r, err := o.run(env, n, p)
+			if err != nil {
+				fatalf("N=%d (%s): %v", n, p.name, err)
+			}
+			r.floorApply, r.floorP = floorApply, floorPlan
+			log("N=%d faults=%s: apply %s (%d requests, %d SCIM, %s), plan %s (%d requests, %d SCIM, %s)%s",
+				n, p.name, secs(r.apply.wall), r.apply.requests, r.apply.scim, mib(r.apply.rssKiB),
+				secs(r.plan.wall), r.plan.requests, r.plan.scim, mib(r.plan.rssKiB), errNote(r))
+			rows = append(rows, r)
+		}
+	}
+	report := o.report(rows, started, time.Since(started), loadBefore, loadAverage())
+	if err := os.WriteFile(o.out, []byte(report), 0o644); err != nil {
+		fatalf("%v", err)
+	}
+	log("wrote %s", o.out)
+	fmt.Print(report)
+}
+
+func errNote(r row) string {
+	var s []string
+	if r.apply.err != "" {
+		s = append(s, "apply error: "+r.apply.err)
+	}
+	if r.plan.err != "" {
+		s = append(s, "plan error: "+r.plan.err)
+	}
+	if r.planChanges {
+		s = append(s, "plan after apply was not empty")
+	}
+	if len(s) == 0 {
+		return ""
+	}
+	return " [" + strings.Join(s, "; ") + "]"
+}
+
+// cliEnv is the environment every CLI command runs with: a dev_overrides
+// config pointing at the wrapper, and the wrapper's settings.
+func (o *options) cliEnv() ([]string, error) {
+	rc, err := exec.Command(o.devrc, o.wrapperDir).Output()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o.devrc, err)
+	}
+	rcPath := filepath.Join(o.work, "dev.tfrc")
+	if err := os.WriteFile(rcPath, rc, 0o644); err != nil {
+		return nil, err
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "DOCKER_") || k == "BENCH_RSS_DIR" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env,
+		"TF_CLI_CONFIG_FILE="+rcPath,
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+		"BENCH_PROVIDER_BIN="+o.provider,
+	), nil
+}
+
+// floor applies and plans n terraform_data resources: the CLI's own cost.
+func (o *options) floor(env []string, n int) (time.Duration, time.Duration, error) {
+	dir := filepath.Join(o.work, fmt.Sprintf("floor-%d", n))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, 0, err
+	}
+	cfg := fmt.Sprintf(`resource "terraform_data" "u" {
+  count = %d
+  input = "bench${count.index}@moby.example"
+}
+`, n)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o644); err != nil {
+		return 0, 0, err
+	}
+	apply, _, err := o.tf(env, dir, "", "apply", "-auto-approve")
+	if err != nil {
+		return 0, 0, err
+	}
+	plan, changes, err := o.tf(env, dir, "", "plan", "-detailed-exitcode")
+	if err != nil {
+		return 0, 0, err
+	}
+	if changes {
+		return 0, 0, errors.New("plan after apply was not empty")
+	}
+	return apply, plan, nil
+}
+
+// run measures apply and plan of n users and the group mappings against a
+// fresh mockhub with profile p.
+func (o *options) run(env []string, n int, p profile) (row, error) {
+	r := row{n: n, profile: p.name}
+	hub, err := startMockhub(o.mockhubBin, filepath.Join(o.work, fmt.Sprintf("mockhub-%d-%s.log", n, slug(p.name))))
+	if err != nil {
+		return r, err
+	}
+	defer hub.stop()
+	if p.faults != nil {
+		if err := hub.call(http.MethodPut, "/_mock/faults", p.faults, nil); err != nil {
+			return r, err
+		}
+	}
+
+	dir := filepath.Join(o.work, fmt.Sprintf("users-%d-%s", n, slug(p.name)))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return r, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(o.usersConfig(hub.info, n)), 0o644); err != nil {
+		return r, err
+	}
+
+	var applyErr error
+	r.apply, applyErr = o.measure(env, dir, hub, "apply", "-auto-approve")
+	if applyErr != nil {
+		r.apply.err = firstLine(applyErr.Error())
+	}
+	var changes bool
+	var planErr error
+	r.plan, changes, planErr = o.measurePlan(env, dir, hub)
+	if planErr != nil {
+		r.plan.err = firstLine(planErr.Error())
+	}
+	r.planChanges = changes
+	return r, nil
+}
+
+func (o *options) measure(env []string, dir string, hub *mockhub, args ...string) (step, error) {
+	s, _, err := o.measureCmd(env, dir, hub, args...)
+	return s, err
+}
+
+func (o *options) measurePlan(env []string, dir string, hub *mockhub) (step, bool, error) {
+	return o.measureCmd(env, dir, hub, "plan", "-detailed-exitcode")
+}
+
+func (o *options) measureCmd(env []string, dir string, hub *mockhub, args ...string) (step, bool, error) {
+	var s step
+	rssDir := filepath.Join(dir, "rss-"+args[0])
+	if err := os.MkdirAll(rssDir, 0o755); err != nil {
+		return s, false, err
+	}
+	before, beforeSCIM, err := hub.requests()
+	if err != nil {
+		return s, false, err
+	}
+	wall, changes, cmdErr := o.tf(env, dir, rssDir, args...)
+	s.wall = wall
+	after, afterSCIM, err := hub.requests()
+	if err != nil {
+		return s, false, err
+	}
+	s.requests, s.scim = after-before, afterSCIM-beforeSCIM
+	if cmdErr != nil {
+		s.rssKiB, _ = peakRSS(rssDir)
+		return s, changes, cmdErr
+	}
+	s.rssKiB, err = peakRSS(rssDir)
+	return s, changes, err
+}
+
+// tf runs one CLI command in dir and times it. For plan with
+// -detailed-exitcode, exit status 2 means changes, not failure.
+func (o *options) tf(env []string, dir, rssDir string, args ...string) (time.Duration, bool, error) {
+	full := append([]string{args[0], "-input=false", "-no-color"}, args[1:]...)
+	if o.parallelism > 0 && (args[0] == "apply" || args[0] == "plan") {
+		full = append(full, fmt.Sprintf("-parallelism=%d", o.parallelism))
+	}
+	cmd := exec.Command(o.tofu, full...)
+	cmd.Dir = dir
+	cmd.Env = env
+	if rssDir != "" {
+		cmd.Env = append(append([]string(nil), env...), "BENCH_RSS_DIR="+rssDir)
+	}
+	logPath := filepath.Join(dir, args[0]+".log")
+	f, err := os.Create(logPath)
+	if err != nil {
+		return 0, false, err
+	}
+	defer f.Close()
+	cmd.Stdout, cmd.Stderr = f, f
+	start := time.Now()
+	err = cmd.Run()
+	wall := time.Since(start)
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && ee.ExitCode() == 2 && args[0] == "plan" {
+		return wall, true, nil
+	}
+	if err != nil {
+		return wall, false, fmt.Errorf("tofu %s: %v: %s (log: %s)", args[0], err, errorSummary(logPath), logPath)
+	}
+	return wall, false, nil
+}
+
+// errorSummary returns the first error line of a CLI log and how many
+// errors it reported.
+func errorSummary(path string) string {
+	b, _ := os.ReadFile(path)
+	var first string
+	count := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "Error: ") {
+			count++
+			if first == "" {
+				first = strings.TrimSpace(line)
+			}
+		}
+	}
+	if count == 0 {
+		return "no error lines"
+	}
+	return fmt.Sprintf("%d errors, first: %s", count, first)
+}
+
+func peakRSS(dir string) (int, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, err
+	}
+	peak := 0
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return 0, err
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", e.Name(), err)
+		}
+		peak = max(peak, n)
+	}
+	if peak == 0 {
+		return 0, fmt.Errorf("no provider process reported its memory in %s: is dev_overrides pointing at the wrapper?", dir)
+	}
+	return peak, nil
+}
+
+// usersConfig is n users plus o.groups group mappings over the first users.
+func (o *options) usersConfig(info mockhubInfo, n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `terraform {
+  required_providers {
+    docker = { source = "dockerscim/docker" }
+  }
+}
+
+provider "docker" {
+  host          = %q
+  username      = %q
+  password      = %q
+  scim_base_url = %q
+  scim_token    = %q
+}
+
+resource "docker_scim_user" "u" {
+  count       = %d
+  user_name   = "bench${count.index}@moby.example"
+  given_name  = "Bench"
+  family_name = "User ${count.index}"
+}
+`, info.HubURL, info.Username, info.Password, info.SCIMBaseURL, info.SCIMToken, n)
+	size := min(o.groupSize, n)
+	for g := range o.groups {
+		fmt.Fprintf(&b, `
+resource "docker_group_mapping" "g%d" {
+  org_name  = "moby"
+  team_name = "bench-team-%d"
+  members   = [for u in slice(docker_scim_user.u, %d, %d) : u.id]
+}
+`, g, g, (g*size)%max(n-size+1, 1), (g*size)%max(n-size+1, 1)+size)
+	}
+	return b.String()
+}
+
+// --- mockhub ---------------------------------------------------------------
+
+type mockhubInfo struct {
+	HubURL      string `json:"hub_url"`
+	Username    string `json:"username"`
+	Password    string `json:"password"`
+	SCIMBaseURL string `json:"scim_base_url"`
+	SCIMToken   string `json:"scim_token"`
+}
+
+type mockhub struct {
+	cmd  *exec.Cmd
+	info mockhubInfo
+	log  *os.File
+}
+
+func startMockhub(bin, logPath string) (*mockhub, error) {
+	tok := make([]byte, 16)
+	if _, err := rand.Read(tok); err != nil {
+		return nil, err
+	}
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-scim-token", "bench-"+hex.EncodeToString(tok))
+	cmd.Stderr = logf
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	h := &mockhub{cmd: cmd, log: logf}
+	line, err := bufio.NewReader(out).ReadBytes('\n')
+	if err != nil {
+		h.stop()
+		return nil, fmt.Errorf("reading mockhub's startup line: %w", err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	if err := json.Unmarshal(line, &h.info); err != nil || h.info.SCIMToken == "" {
+		h.stop()
+		return nil, fmt.Errorf("mockhub's startup line %q: %v", line, err)
+	}
+	return h, nil
+}
+
+func (h *mockhub) stop() {
+	_ = h.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = h.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		_ = h.cmd.Process.Kill()
+		<-done
+	}
+	h.log.Close()
+}
+
+func (h *mockhub) call(method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, h.info.HubURL+path, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	if out != nil {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}
+
+// requests returns how many requests mockhub has served, and how many of
+// them went to the SCIM API. /_mock/ calls are not counted by mockhub.
+func (h *mockhub) requests() (int, int, error) {
+	var st struct {
+		Total   int            `json:"requests_total"`
+		ByRoute map[string]int `json:"by_route"`
+	}
+	if err := h.call(http.MethodGet, "/_mock/stats", nil, &st); err != nil {
+		return 0, 0, err
+	}
+	scim := 0
+	for route, n := range st.ByRoute {
+		if strings.Contains(route, "/v2/scim/2.0/") {
+			scim += n
+		}
+	}
+	return st.Total, scim, nil
+}
+
+// --- report ----------------------------------------------------------------
+
+func (o *options) report(rows []row, started time.Time, took time.Duration, loadBefore, loadAfter string) string {
+	var b strings.Builder
+	b.WriteString(`# Benchmarks
+
+What plan and apply of many ` + "`docker_scim_user`" + ` resources cost, measured by
+` + "`make bench`" + ` (` + "`scripts/bench.sh`" + `, driver in ` + "`scripts/bench/`" + `). Numbers come from one
+run on the machine below; rerun to refresh them. This file is written by the
+benchmark: edit the driver, not the table.
+
+`)
+	fmt.Fprintf(&b, "## Run\n\n")
+	fmt.Fprintf(&b, "- Date: %s (took %s)\n", started.UTC().Format("2006-01-02 15:04 MST"), took.Round(time.Second))
+	fmt.Fprintf(&b, "- Machine: %s, %d CPUs (nproc), %s RAM, %s/%s\n", cpuModel(), runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(&b, "- Load average (1/5/15 min) before: %s; after: %s. The machine is shared, so wall times carry noise; request counts do not.\n", loadBefore, loadAfter)
+	fmt.Fprintf(&b, "- CLI: %s, default parallelism%s\n", cliVersion(o.tofu), parallelismNote(o.parallelism))
+	fmt.Fprintf(&b, "- Provider: built from this checkout with %s; mockhub: `bin/mockhub`, a fresh one per row\n", runtime.Version())
+	fmt.Fprintf(&b, "- Configuration: N `docker_scim_user` (user_name, given_name, family_name) plus %d `docker_group_mapping` of %d members each\n", o.groups, o.groupSize)
+	fmt.Fprintf(&b, "- Floor: the same N of `terraform_data` applied and planned with the same CLI in the same run\n\n")
+
+	b.WriteString("## Results\n\n")
+	b.WriteString("Apply creates everything from empty state; plan runs right after it (a full refresh). ")
+	b.WriteString("Requests are what mockhub served during the command (all APIs; SCIM in brackets). ")
+	b.WriteString("RSS is the peak resident memory of the provider process, the largest over the processes the command started.\n\n")
+	b.WriteString("| N | server faults | apply | apply requests | plan | plan requests | floor apply | floor plan | plan / floor | peak RSS apply / plan | errors |\n")
+	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	for _, r := range rows {
+		errs := "none"
+		if note := errNote(r); note != "" {
+			errs = strings.Trim(note, " []")
+		}
+		fmt.Fprintf(&b, "| %d | %s | %s | %d (%d) | %s | %d (%d) | %s | %s | %.2f× | %s / %s | %s |\n",
+			r.n, r.profile, secs(r.apply.wall), r.apply.requests, r.apply.scim, secs(r.plan.wall), r.plan.requests, r.plan.scim,
+			secs(r.floorApply), secs(r.floorP), r.plan.wall.Seconds()/r.floorP.Seconds(), mib(r.apply.rssKiB), mib(r.plan.rssKiB), errs)
+	}
+
+	b.WriteString("\n## Goals\n\n")
+	maxN := 0
+	for _, r := range rows {
+		maxN = max(maxN, r.n)
+	}
+	for _, r := range rows {
+		if r.n != maxN {
+			continue
+		}
+		fmt.Fprintf(&b, "At N = %d, server faults: %s\n\n", r.n, r.profile)
+		goal(&b, fmt.Sprintf("refresh (plan) sends at most about 30 SCIM requests: %d", r.plan.scim), r.plan.scim <= 30 && r.plan.err == "")
+		if r.profile == "none" {
+			ratio := r.plan.wall.Seconds() / r.floorP.Seconds()
+			goal(&b, fmt.Sprintf("plan wall time within 1.3× of the terraform_data floor: %s vs %s = %.2f×", secs(r.plan.wall), secs(r.floorP), ratio), ratio <= 1.3)
+		}
+		goal(&b, "apply at default parallelism completes with no errors"+applyNote(r), r.apply.err == "")
+		goal(&b, "plan after apply is empty (no spurious diff)", !r.planChanges && r.plan.err == "")
+		peak := max(r.apply.rssKiB, r.plan.rssKiB)
+		goal(&b, fmt.Sprintf("provider peak RSS under 200 MB: %s", mib(peak)), peak > 0 && peak < 200*1024)
+		b.WriteString("\n")
+	}
+
+	b.WriteString(`## How to reproduce
+
+` + "```" + `
+make bench                                   # builds the provider, mockhub and OpenTofu, then runs scripts/bench.sh
+BENCH_SIZES=100,1000 make bench              # fewer sizes
+BENCH_ARGS="-latency-ms 100 -throttle-every 50" make bench
+` + "```" + `
+
+` + "`scripts/bench.sh`" + ` builds ` + "`scripts/bench/rsswrap`" + ` into a folder as ` + "`terraform-provider-docker`" + `
+and points OpenTofu's ` + "`dev_overrides`" + ` at it (` + "`scripts/devrc.sh`" + `). The wrapper runs the real
+provider as its child with the same streams, so go-plugin's handshake is
+untouched, and records the child's ` + "`ru_maxrss`" + ` when it exits. Every row starts a
+fresh ` + "`bin/mockhub -addr 127.0.0.1:0`" + `; the faulty profile is set with ` + "`PUT /_mock/faults`" + `
+before the apply and stays on for the plan. Requests are the difference in
+` + "`/_mock/stats`" + ` around each command. CLI logs and mockhub logs stay in the work
+folder when ` + "`BENCH_WORK`" + ` is set.
+
+The request-count regression guard that runs with the acceptance tests is
+` + "`TestAccScale_refreshRequestBudget`" + ` in ` + "`internal/provider/scale_test.go`" + `.
+`)
+	if o.notes != "" {
+		if notes, err := os.ReadFile(o.notes); err == nil {
+			b.WriteString("\n")
+			b.Write(notes)
+		}
+	}
+	return b.String()
+}
+
+func applyNote(r row) string {
+	if r.apply.err == "" {
+		return fmt.Sprintf(" (%s, %d requests)", secs(r.apply.wall), r.apply.requests)
+	}
+	return ": " + r.apply.err
+}
+
+func goal(b *strings.Builder, text string, ok bool) {
+	mark := "met"
+	if !ok {
+		mark = "**missed**"
+	}
+	fmt.Fprintf(b, "- %s: %s\n", mark, text)
+}
+
+func parallelismNote(p int) string {
+	if p == 0 {
+		return " (10)"
+	}
+	return fmt.Sprintf(" overridden to %d", p)
+}
+
+func cliVersion(tofu string) string {
+	out, err := exec.Command(tofu, "version").Output()
+	if err != nil {
+		return filepath.Base(tofu)
+	}
+	line, _, _ := strings.Cut(string(out), "\n")
+	return strings.TrimSpace(line)
+}
+
+func cpuModel() string {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
+}
+
+func memTotal() string {
+	b, _ := os.ReadFile("/proc/meminfo")
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "MemTotal:") {
+			f := strings.Fields(line)
+			if len(f) >= 2 {
+				kb, _ := strconv.Atoi(f[1])
+				return fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
+			}
+		}
+	}
+	return "unknown"
+}
+
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
+
+func mib(kib int) string {
+	if kib == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f MB", float64(kib)*1024/1e6)
+}
+
+func slug(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		} else {
+			b.WriteRune('-')
+		}
+	}
+	return b.String()
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+func log(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+}
+
+func fatalf(format string, args ...any) {
+	log(format, args...)
+	os.Exit(1)
+}
