@@ -321,7 +321,7 @@ func (o *options) tf(env []string, dir, rssDir string, args ...string) (time.Dur
 		return wall, true, nil
 	}
 	if err != nil {
-		return wall, false, fmt.Errorf("tofu %s: %v: %s (log: %s)", args[0], err, errorSummary(logPath), logPath)
+		return wall, false, fmt.Errorf("tofu %s: %w: %s (log: %s)", args[0], err, errorSummary(logPath), logPath)
 	}
 	return wall, false, nil
 }
@@ -449,7 +449,7 @@ func startMockhub(bin, logPath string) (*mockhub, error) {
 	go func() { _, _ = io.Copy(io.Discard, out) }()
 	if err := json.Unmarshal(line, &h.info); err != nil || h.info.SCIMToken == "" {
 		h.stop()
-		return nil, fmt.Errorf("mockhub's startup line %q: %v", line, err)
+		return nil, fmt.Errorf("mockhub's startup line %q: %w", line, err)
 	}
 	return h, nil
 }
@@ -628,12 +628,20 @@ func parallelismNote(p int) string {
 }
 
 func cliVersion(tofu string) string {
-	out, err := exec.Command(tofu, "version").Output()
+	cmd := exec.Command(tofu, "version")
+	// A CLI config file that does not exist makes the CLI print a warning
+	// before its version; an empty one does not.
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+os.DevNull)
+	out, err := cmd.Output()
 	if err != nil {
 		return filepath.Base(tofu)
 	}
-	line, _, _ := strings.Cut(string(out), "\n")
-	return strings.TrimSpace(line)
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "OpenTofu") || strings.HasPrefix(line, "Terraform") {
+			return strings.TrimSpace(line)
+		}
+	}
+	return filepath.Base(tofu)
 }
 
 func cpuModel() string {
