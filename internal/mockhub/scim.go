@@ -661,78 +661,6 @@ func normalizeUser(body map[string]any) (*userInput, error) {
 	return parseUser(norm)
 }
 
-func (s *Server) scimGetUser(w http.ResponseWriter, r *http.Request) {
-	base := scimBaseURL(r)
-	st := s.st
-	st.mu.RLock()
-	c := s.scimConn(w, r)
-	if c == nil {
-		st.mu.RUnlock()
-		return
-	}
-	u := c.users[r.PathValue("id")]
-	if u == nil {
-		st.mu.RUnlock()
-		writeSCIMError(w, http.StatusNotFound, "", fmt.Sprintf("user %q not found", r.PathValue("id")))
-		return
-	}
-	version := u.Version
-	if h := r.Header.Get("If-None-Match"); h != "" && etagMatches(h, version) {
-		st.mu.RUnlock()
-		w.Header().Set("ETag", etag(version))
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	res := st.userResource(u, base)
-	st.mu.RUnlock()
-	writeResource(w, r, se.UserResourceType, http.StatusOK, res, version)
-}
-
-// mutateUser runs fn on the user named by the path under the write lock,
-// after authentication, lookup and If-Match, then syncs its account, saves
-// and answers with the user (or 204 when fn deleted it).
-func (s *Server) mutateUser(w http.ResponseWriter, r *http.Request, fn func(st *store, c *connection, u *scimUser) (deleted bool, err error)) {
-	base := scimBaseURL(r)
-	var res se.Resource
-	var version uint64
-	var deleted bool
-	err := func() error {
-		st := s.st
-		st.mu.Lock()
-		defer st.mu.Unlock()
-		c := s.scimConn(w, r)
-		if c == nil {
-			return errAnswered
-		}
-		u := c.users[r.PathValue("id")]
-		if u == nil {
-			return scimErr(http.StatusNotFound, "", "user %q not found", r.PathValue("id"))
-		}
-		if err := checkIfMatch(r, u.Version); err != nil {
-			return err
-		}
-		var err error
-		deleted, err = fn(st, c, u)
-		if err != nil {
-			return err
-		}
-		s.persist()
-		if !deleted {
-			res, version = st.userResource(u, base), u.Version
-		}
-		return nil
-	}()
-	switch {
-	case errors.Is(err, errAnswered):
-	case err != nil:
-		writeSCIMErr(w, err)
-	case deleted:
-		w.WriteHeader(http.StatusNoContent)
-	default:
-		writeResource(w, r, se.UserResourceType, http.StatusOK, res, version)
-	}
-}
-
 // updateUser applies a validated body to u: the PUT and PATCH common path.
 func (st *store) updateUser(c *connection, u *scimUser, in *userInput) error {
 	if err := st.checkUser(c, in, u); err != nil {
@@ -764,7 +692,7 @@ func (s *Server) scimReplaceUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Docker: a PUT without active deactivates (in.ActiveSet false).
-	s.mutateUser(w, r, func(st *store, c *connection, u *scimUser) (bool, error) {
+	mutateResource(s, w, r, userKind, func(st *store, c *connection, u *scimUser) (bool, error) {
 		return false, st.updateUser(c, u, in)
 	})
 }
@@ -820,7 +748,7 @@ func (s *Server) scimPatchUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := scimBaseURL(r)
-	s.mutateUser(w, r, func(st *store, c *connection, u *scimUser) (bool, error) {
+	mutateResource(s, w, r, userKind, func(st *store, c *connection, u *scimUser) (bool, error) {
 		next, err := se.ApplyPatch(se.UserResourceType, st.userResource(u, base), ops)
 		if err != nil {
 			return false, err
@@ -834,7 +762,7 @@ func (s *Server) scimPatchUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) scimDeleteUser(w http.ResponseWriter, r *http.Request) {
-	s.mutateUser(w, r, func(st *store, c *connection, u *scimUser) (bool, error) {
+	mutateResource(s, w, r, userKind, func(st *store, c *connection, u *scimUser) (bool, error) {
 		st.deleteUser(u)
 		return true, nil
 	})

@@ -2,7 +2,6 @@ package mockhub
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"reflect"
 	"slices"
@@ -215,75 +214,6 @@ func (s *Server) scimCreateGroup(w http.ResponseWriter, r *http.Request) {
 	writeResource(w, r, se.GroupResourceType, http.StatusCreated, res, version)
 }
 
-func (s *Server) scimGetGroup(w http.ResponseWriter, r *http.Request) {
-	base := scimBaseURL(r)
-	st := s.st
-	st.mu.RLock()
-	c := s.scimConn(w, r)
-	if c == nil {
-		st.mu.RUnlock()
-		return
-	}
-	g := c.groups[r.PathValue("id")]
-	if g == nil {
-		st.mu.RUnlock()
-		writeSCIMError(w, http.StatusNotFound, "", fmt.Sprintf("group %q not found", r.PathValue("id")))
-		return
-	}
-	version := g.Version
-	if h := r.Header.Get("If-None-Match"); h != "" && etagMatches(h, version) {
-		st.mu.RUnlock()
-		w.Header().Set("ETag", etag(version))
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	res := st.groupResource(g, base)
-	st.mu.RUnlock()
-	writeResource(w, r, se.GroupResourceType, http.StatusOK, res, version)
-}
-
-// mutateGroup is mutateUser for groups.
-func (s *Server) mutateGroup(w http.ResponseWriter, r *http.Request, fn func(st *store, c *connection, g *scimGroup) (deleted bool, err error)) {
-	base := scimBaseURL(r)
-	var res se.Resource
-	var version uint64
-	var deleted bool
-	err := func() error {
-		st := s.st
-		st.mu.Lock()
-		defer st.mu.Unlock()
-		c := s.scimConn(w, r)
-		if c == nil {
-			return errAnswered
-		}
-		g := c.groups[r.PathValue("id")]
-		if g == nil {
-			return scimErr(http.StatusNotFound, "", "group %q not found", r.PathValue("id"))
-		}
-		if err := checkIfMatch(r, g.Version); err != nil {
-			return err
-		}
-		var err error
-		if deleted, err = fn(st, c, g); err != nil {
-			return err
-		}
-		s.persist()
-		if !deleted {
-			res, version = st.groupResource(g, base), g.Version
-		}
-		return nil
-	}()
-	switch {
-	case errors.Is(err, errAnswered):
-	case err != nil:
-		writeSCIMErr(w, err)
-	case deleted:
-		w.WriteHeader(http.StatusNoContent)
-	default:
-		writeResource(w, r, se.GroupResourceType, http.StatusOK, res, version)
-	}
-}
-
 func (s *Server) scimReplaceGroup(w http.ResponseWriter, r *http.Request) {
 	body := scimBody(w, r)
 	if body == nil {
@@ -294,7 +224,7 @@ func (s *Server) scimReplaceGroup(w http.ResponseWriter, r *http.Request) {
 		writeSCIMErr(w, err)
 		return
 	}
-	s.mutateGroup(w, r, func(st *store, c *connection, g *scimGroup) (bool, error) {
+	mutateResource(s, w, r, groupKind, func(st *store, c *connection, g *scimGroup) (bool, error) {
 		o, t, err := st.checkGroup(c, in, g)
 		if err != nil {
 			return false, err
@@ -315,7 +245,7 @@ func (s *Server) scimPatchGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := scimBaseURL(r)
-	s.mutateGroup(w, r, func(st *store, c *connection, g *scimGroup) (bool, error) {
+	mutateResource(s, w, r, groupKind, func(st *store, c *connection, g *scimGroup) (bool, error) {
 		next, err := se.ApplyPatch(se.GroupResourceType, st.groupResource(g, base), ops)
 		if err != nil {
 			return false, err
@@ -334,7 +264,7 @@ func (s *Server) scimPatchGroup(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) scimDeleteGroup(w http.ResponseWriter, r *http.Request) {
-	s.mutateGroup(w, r, func(st *store, c *connection, g *scimGroup) (bool, error) {
+	mutateResource(s, w, r, groupKind, func(st *store, c *connection, g *scimGroup) (bool, error) {
 		st.deleteGroup(g)
 		return true, nil
 	})
