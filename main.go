@@ -3,11 +3,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/provider"
 )
@@ -21,10 +21,15 @@ func main() {
 	flag.Parse()
 	provider.QuietLogsUnlessRequested()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: provider.Address,
-		Debug:   debug,
-	})
+	// tf6server rather than providerserver.Serve, so that the framework's
+	// server is wrapped by provider.NewServer (see there for why).
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve(provider.Address, func() tfprotov6.ProviderServer {
+		return provider.NewServer(version)
+	}, opts...)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -14,16 +14,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/mockhub"
 )
 
 // protoV6 serves the provider in-process to the CLI that
-// terraform-plugin-testing drives.
+// terraform-plugin-testing drives, through the same server main.go serves.
 var protoV6 = map[string]func() (tfprotov6.ProviderServer, error){
-	"docker": providerserver.NewProtocol6WithError(New("test")()),
+	"docker": func() (tfprotov6.ProviderServer, error) { return NewServer("test"), nil },
 }
 
 func TestMain(m *testing.M) {
