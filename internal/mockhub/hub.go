@@ -369,21 +369,7 @@ func (s *Server) hubTeam(w http.ResponseWriter, r *http.Request, user string) *t
 }
 
 func (s *Server) hubGetTeam(w http.ResponseWriter, r *http.Request) {
-	user, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
-	st := s.st
-	st.mu.RLock()
-	t := s.hubTeam(w, r, user)
-	var out map[string]any
-	if t != nil {
-		out = teamJSON(t)
-	}
-	st.mu.RUnlock()
-	if out != nil {
-		writeJSON(w, http.StatusOK, "application/json", out)
-	}
+	hubGet(s, w, r, s.hubTeam, teamJSON)
 }
 
 func (s *Server) hubListTeamMembers(w http.ResponseWriter, r *http.Request) {
@@ -488,37 +474,34 @@ func (s *Server) hubListConnections(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) hubGetConnection(w http.ResponseWriter, r *http.Request) {
-	user, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
-	st := s.st
-	st.mu.RLock()
-	c := s.hubConnection(w, r, user)
-	var out map[string]any
-	if c != nil {
-		out = connectionJSON(c)
-	}
-	st.mu.RUnlock()
-	if out != nil {
-		writeJSON(w, http.StatusOK, "application/json", out)
-	}
+	hubGet(s, w, r, s.hubConnection, connectionJSON)
 }
 
 func (s *Server) hubGetSCIM(w http.ResponseWriter, r *http.Request) {
+	hubGet(s, w, r, s.hubConnection, func(c *connection) map[string]any {
+		out := map[string]any{"enabled": c.SCIMEnabled, "base_url": ""}
+		if c.SCIMEnabled {
+			out["base_url"] = scimBaseURL(r)
+		}
+		return out
+	})
+}
+
+// hubGet answers a GET with what render makes of the object that find
+// locates for the signed-in user, under the read lock. find writes the 403
+// or 404 itself when there is nothing to render.
+func hubGet[T any](s *Server, w http.ResponseWriter, r *http.Request,
+	find func(w http.ResponseWriter, r *http.Request, user string) *T, render func(*T) map[string]any,
+) {
 	user, ok := s.hubUser(w, r)
 	if !ok {
 		return
 	}
 	st := s.st
 	st.mu.RLock()
-	c := s.hubConnection(w, r, user)
 	var out map[string]any
-	if c != nil {
-		out = map[string]any{"enabled": c.SCIMEnabled, "base_url": ""}
-		if c.SCIMEnabled {
-			out["base_url"] = scimBaseURL(r)
-		}
+	if v := find(w, r, user); v != nil {
+		out = render(v)
 	}
 	st.mu.RUnlock()
 	if out != nil {
