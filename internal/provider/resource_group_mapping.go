@@ -27,11 +27,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure    = &GroupMappingResource{}
-	_ resource.ResourceWithImportState  = &GroupMappingResource{}
-	_ resource.ResourceWithIdentity     = &GroupMappingResource{}
-	_ resource.ResourceWithModifyPlan   = &GroupMappingResource{}
-	_ resource.ResourceWithUpgradeState = &GroupMappingResource{}
+	_ resource.ResourceWithConfigure   = &GroupMappingResource{}
+	_ resource.ResourceWithImportState = &GroupMappingResource{}
+	_ resource.ResourceWithIdentity    = &GroupMappingResource{}
+	_ resource.ResourceWithModifyPlan  = &GroupMappingResource{}
 )
 
 // GroupMappingResource manages one SCIM group "org:team", which Docker maps
@@ -134,11 +133,6 @@ func (r *GroupMappingResource) IdentitySchema(_ context.Context, _ resource.Iden
 			},
 		},
 	}
-}
-
-// UpgradeState has no upgraders yet: the schema is at version 0.
-func (r *GroupMappingResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
-	return map[int64]resource.StateUpgrader{}
 }
 
 // Configure receives the provider's clients.

@@ -24,10 +24,9 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure    = &SCIMConnectionResource{}
-	_ resource.ResourceWithImportState  = &SCIMConnectionResource{}
-	_ resource.ResourceWithIdentity     = &SCIMConnectionResource{}
-	_ resource.ResourceWithUpgradeState = &SCIMConnectionResource{}
+	_ resource.ResourceWithConfigure   = &SCIMConnectionResource{}
+	_ resource.ResourceWithImportState = &SCIMConnectionResource{}
+	_ resource.ResourceWithIdentity    = &SCIMConnectionResource{}
 )
 
 // The two kinds of scope an SSO connection lives in, as they appear in the
@@ -228,11 +227,6 @@ func (r *SCIMConnectionResource) IdentitySchema(_ context.Context, _ resource.Id
 			},
 		},
 	}
-}
-
-// UpgradeState has no upgraders yet: the schema is at version 0.
-func (r *SCIMConnectionResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
-	return map[int64]resource.StateUpgrader{}
 }
 
 // Configure receives the provider's clients.

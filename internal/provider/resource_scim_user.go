@@ -25,10 +25,9 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure    = &SCIMUserResource{}
-	_ resource.ResourceWithImportState  = &SCIMUserResource{}
-	_ resource.ResourceWithIdentity     = &SCIMUserResource{}
-	_ resource.ResourceWithUpgradeState = &SCIMUserResource{}
+	_ resource.ResourceWithConfigure   = &SCIMUserResource{}
+	_ resource.ResourceWithImportState = &SCIMUserResource{}
+	_ resource.ResourceWithIdentity    = &SCIMUserResource{}
 )
 
 // Roles Docker's SCIM extension accepts in dockerRole.
@@ -171,12 +170,6 @@ func (r *SCIMUserResource) IdentitySchema(_ context.Context, _ resource.Identity
 			},
 		},
 	}
-}
-
-// UpgradeState has no upgraders yet: the schema is at version 0. Each later
-// version adds one here with the PriorSchema it upgrades from.
-func (r *SCIMUserResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
-	return map[int64]resource.StateUpgrader{}
 }
 
 // Configure receives the provider's clients.
