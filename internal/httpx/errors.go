@@ -39,6 +39,10 @@ type Error struct {
 	StatusCode int
 	Type       string // SCIM scimType, when the server sent one
 	Detail     string // the server's human text, with secrets redacted
+	// Schemas are the body's "schemas" URNs, when it had any: a SCIM error
+	// says urn:ietf:params:scim:api:messages:2.0:Error, which tells a
+	// SCIM server's 404 for a resource from a web server's 404 for a path.
+	Schemas []string
 }
 
 // Error formats the answer as "PATCH /path: 409 Conflict (uniqueness): detail".
@@ -136,9 +140,11 @@ func newError(method, path string, status int, contentType string, body []byte, 
 		Message  json.RawMessage `json:"message"`
 		Error    json.RawMessage `json:"error"`
 		ScimType json.RawMessage `json:"scimType"`
+		Schemas  json.RawMessage `json:"schemas"`
 	}
 	if err := json.Unmarshal(body, &payload); err == nil {
 		e.Type = redact(clip(rawString(payload.ScimType)))
+		e.Schemas = schemaList(payload.Schemas)
 		for _, raw := range []json.RawMessage{payload.Detail, payload.Message, payload.Error} {
 			if s := rawString(raw); s != "" {
 				e.Detail = redact(clip(s))
@@ -160,6 +166,19 @@ func newError(method, path string, status int, contentType string, body []byte, 
 	}
 	e.Detail = fmt.Sprintf("non-JSON response (content-type %s, %s)", mt, FormatSize(len(body)))
 	return e
+}
+
+// schemaList reads "schemas" leniently: a list of strings as RFC 7644 has
+// it, or the single string some servers send; anything else is nothing.
+func schemaList(raw json.RawMessage) []string {
+	var list []string
+	if json.Unmarshal(raw, &list) == nil {
+		return list
+	}
+	if s := rawString(raw); s != "" {
+		return []string{s}
+	}
+	return nil
 }
 
 // rawString returns a JSON string's value, or a number's text, else "".

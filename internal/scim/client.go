@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -97,7 +98,39 @@ func (c *Client) do(ctx context.Context, r request) (*httpx.Response, error) {
 	if len(r.query) > 0 {
 		target += "?" + r.query.Encode()
 	}
-	return c.http.Do(ctx, httpx.Request{Method: r.method, URL: target, Header: header, Body: body})
+	resp, err := c.http.Do(ctx, httpx.Request{Method: r.method, URL: target, Header: header, Body: body})
+	return resp, c.checkEndpoint(err)
+}
+
+// EndpointError says the base URL does not lead to a SCIM API: a 404 that
+// is not a SCIM error, or a ServiceProviderConfig that is not one. It
+// deliberately does not wrap the 404, so that errors.Is(err,
+// httpx.ErrNotFound) is false and a wrong URL is never taken for "every
+// user was deleted".
+type EndpointError struct {
+	BaseURL string // the configured base URL (it carries no secret)
+	Reason  string // what gave it away, with the answer's text
+}
+
+// Error names the base URL and what showed it is not a SCIM API.
+func (e *EndpointError) Error() string {
+	return fmt.Sprintf("%s is not a SCIM API: %s", e.BaseURL, e.Reason)
+}
+
+// checkEndpoint turns a 404 that is not a SCIM error into an
+// *EndpointError. A SCIM server answers a missing resource with a body
+// whose schemas name the SCIM error message (RFC 7644 §3.12); a web
+// server, a proxy or another API answers a wrong path otherwise.
+func (c *Client) checkEndpoint(err error) error {
+	var he *httpx.Error
+	if !errors.As(err, &he) || he.StatusCode != http.StatusNotFound || slices.Contains(he.Schemas, SchemaError) {
+		return err
+	}
+	return &EndpointError{
+		BaseURL: c.base,
+		Reason: fmt.Sprintf("%s answered 404 without a SCIM error, so the path itself is unknown there "+
+			"(Docker's SCIM base URL ends in /v2/scim/2.0)", he),
+	}
 }
 
 // ServiceProviderConfig returns what the server supports. The first
@@ -115,7 +148,11 @@ func (c *Client) ServiceProviderConfig(ctx context.Context) (*ServiceProviderCon
 	}
 	var spc ServiceProviderConfig
 	if err := resp.DecodeJSON(&spc); err != nil {
-		return nil, err
+		return nil, &EndpointError{BaseURL: c.base, Reason: "its /ServiceProviderConfig is not a SCIM answer: " + err.Error()}
+	}
+	if !slices.Contains(spc.Schemas, SchemaServiceProvider) {
+		return nil, &EndpointError{BaseURL: c.base,
+			Reason: "its /ServiceProviderConfig does not declare the SCIM ServiceProviderConfig schema"}
 	}
 	c.spc = &spc
 	return c.spc, nil

@@ -68,7 +68,7 @@ type fakeSCIM struct {
 }
 
 const spcAll = `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],"patch":{"supported":true},"bulk":{"supported":false},"filter":{"supported":true,"maxResults":200},"etag":{"supported":true},"sort":{"supported":true}}`
-const spcNone = `{"patch":{"supported":false},"filter":{"supported":true,"maxResults":50},"etag":{"supported":false}}`
+const spcNone = `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],"patch":{"supported":false},"filter":{"supported":true,"maxResults":50},"etag":{"supported":false}}`
 
 func newFake(t *testing.T) (*fakeSCIM, *Client) {
 	t.Helper()
