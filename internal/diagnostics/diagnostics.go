@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
+	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 )
 
 // API names which credentials a failing call used, so that advice points at
@@ -55,6 +56,7 @@ func Detail(api API, action, what, id string, err error) string {
 
 // Advice says what a user can do about err, or "" when there is nothing useful to add.
 func Advice(api API, err error) string {
+	var endpoint *scim.EndpointError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "The operation was cancelled. Objects already changed are recorded in state; run plan to see what is left."
@@ -75,6 +77,10 @@ func Advice(api API, err error) string {
 	case errors.Is(err, httpx.ErrRateLimited):
 		return "Docker Hub kept rate-limiting the requests after every retry. Lower max_requests_per_second " +
 			"(DOCKER_MAX_REQUESTS_PER_SECOND), or run with a lower -parallelism."
+	case errors.As(err, &endpoint):
+		return "The SCIM base URL does not lead to a SCIM API, so nothing was read or changed and state is unchanged. " +
+			"Check scim_base_url (DOCKER_SCIM_BASE_URL): Docker shows it under Setup SCIM in the Admin Console, and it " +
+			"is docker_scim_connection.base_url; it ends in /v2/scim/2.0."
 	case errors.Is(err, httpx.ErrPreconditionFailed):
 		return "The object was changed outside Terraform after it was read, so the change was not applied to avoid " +
 			"overwriting someone else's edit. Run plan again to see the current values, then apply."
@@ -82,22 +88,42 @@ func Advice(api API, err error) string {
 	return ""
 }
 
+// AddAlreadyExists reports a create refused because the object exists, and
+// says how to bring it under management: an import block first (it is
+// reviewed in plan), then the import command of either CLI.
+func AddAlreadyExists(diags *diag.Diagnostics, p path.Path, what, situation, id string) {
+	diags.AddAttributeError(p, what+" already exists",
+		fmt.Sprintf("%s\n\nTo manage it with this configuration instead, import it with an import block:\n\n"+
+			"  import {\n    to = <address>\n    id = %q\n  }\n\n"+
+			"or with `terraform import <address> %s` (`tofu import` on OpenTofu).", situation, id, id))
+}
+
 // AddMissingSetting reports a provider setting that an operation needs but
 // that is neither configured nor in the environment.
 func AddMissingSetting(diags *diag.Diagnostics, attribute, env, neededFor string) {
-	diags.AddError("Missing provider setting "+attribute,
-		fmt.Sprintf("%s needs the provider's %q attribute. Set it in the provider block, or set the %s environment variable.",
-			neededFor, attribute, env))
+	detail := fmt.Sprintf("%s needs the provider's %q attribute. Set it in the provider block, or set the %s environment variable.",
+		neededFor, attribute, env)
+	if attribute == "scim_token" {
+		detail += "\n\nIf the provider block takes it from docker_scim_connection.token and that connection was imported, " +
+			"the token is empty: Docker never shows a SCIM token again after issuing it. Change the connection's " +
+			"rotation_triggers to issue a new token in the next apply."
+	}
+	diags.AddError("Missing provider setting "+attribute, detail)
 }
 
 // AddUnknownSetting reports a provider setting that is still unknown when an
-// operation needs it, which happens when the provider is configured from a
-// resource that is only created later in the same apply.
+// operation needs it now: the provider block takes it from a resource (such
+// as docker_scim_connection) that this plan creates, replaces or rotates.
+// Resources that only need refreshing keep their recorded state meanwhile;
+// only an import, a data source or a refresh-only plan needs the value now.
 func AddUnknownSetting(diags *diag.Diagnostics, attribute, neededFor string) {
 	diags.AddError("Provider setting "+attribute+" is not known yet",
-		fmt.Sprintf("%s needs the provider's %q attribute, whose value is only known after apply. "+
-			"Resources that depend on it must be created after the resource it comes from; Terraform orders them "+
-			"when the provider block refers to that resource's attributes.", neededFor, attribute))
+		fmt.Sprintf("%s needs the provider's %q attribute now, but its value is only known after apply: the provider "+
+			"block takes it from a resource that this plan creates, replaces or rotates (for example "+
+			"docker_scim_connection.token after a change of rotation_triggers, or after SCIM was disabled outside "+
+			"Terraform).\n\nApply that change first, then run this again: for example `terraform apply "+
+			"-target=docker_scim_connection.<name>` (the same with `tofu`). Managed users and group mappings do not "+
+			"need this: they keep their recorded state until the new value is known.", neededFor, attribute))
 }
 
 func gerund(action string) string {

@@ -671,8 +671,38 @@ func (st *store) updateUser(c *connection, u *scimUser, in *userInput) error {
 	if !sameUser(&before, u) {
 		st.touchUser(u)
 	}
+	st.followPrimaryEmail(u.Account, primaryEmail(before.Emails), primaryEmail(u.Emails))
 	st.syncAccount(u.Account)
 	return nil
+}
+
+// primaryEmail is the address marked primary, else the first one.
+func primaryEmail(emails []scimEmail) string {
+	for _, e := range emails {
+		if e.Primary {
+			return e.Value
+		}
+	}
+	if len(emails) > 0 {
+		return emails[0].Value
+	}
+	return ""
+}
+
+// followPrimaryEmail moves the Docker account's email from was to now when
+// the IdP changes the user's primary address, as Docker does: the org's
+// member list then shows the new address. An account whose email is
+// another address, or a new address that another account holds, is left
+// alone.
+func (s *store) followPrimaryEmail(username, was, now string) {
+	a := s.accounts[username]
+	if a == nil || was == "" || now == "" || strings.EqualFold(was, now) || !strings.EqualFold(a.Email, was) ||
+		!strings.Contains(now, "@") || s.accountByEmail[strings.ToLower(now)] != nil {
+		return
+	}
+	delete(s.accountByEmail, strings.ToLower(a.Email))
+	a.Email = now
+	s.accountByEmail[strings.ToLower(now)] = a
 }
 
 func sameUser(a, b *scimUser) bool {

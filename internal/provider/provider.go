@@ -82,7 +82,8 @@ func (p *DockerProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"host": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Docker Hub API URL. Defaults to `" + DefaultHubHost + "`, or the `" + EnvHubHost +
-					"` environment variable.",
+					"` environment variable. Must be https (plain http only for localhost or a loopback address).",
+				Validators: []validator.String{validators.APIURL()},
 			},
 			"username": schema.StringAttribute{
 				Optional: true,
@@ -98,7 +99,9 @@ func (p *DockerProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"scim_base_url": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "SCIM base URL shown by **Setup SCIM** in the Admin Console, or " +
-					"`docker_scim_connection.base_url`. Defaults to the `" + EnvSCIMBaseURL + "` environment variable.",
+					"`docker_scim_connection.base_url`. Defaults to the `" + EnvSCIMBaseURL + "` environment variable. " +
+					"Must be https (plain http only for localhost or a loopback address); Docker's ends in `/v2/scim/2.0`.",
+				Validators: []validator.String{validators.APIURL()},
 			},
 			"scim_token": schema.StringAttribute{
 				Optional:  true,
@@ -141,6 +144,27 @@ func (p *DockerProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		scimBaseURL: resolve(cfg.SCIMBaseURL, EnvSCIMBaseURL, ""),
 		scimToken:   resolve(cfg.SCIMToken, EnvSCIMToken, ""),
 		timeout:     60 * time.Second,
+	}
+
+	// The attributes are checked by their validators; values from the
+	// environment are checked here, as early, with the variable named.
+	for _, u := range []struct {
+		attr, env string
+		value     setting
+		fromEnv   bool
+	}{
+		{"host", EnvHubHost, settings.host, cfg.Host.IsNull()},
+		{"scim_base_url", EnvSCIMBaseURL, settings.scimBaseURL, cfg.SCIMBaseURL.IsNull()},
+	} {
+		if !u.fromEnv || u.value.unknown || u.value.value == "" || u.value.value == DefaultHubHost {
+			continue
+		}
+		if err := validators.CheckAPIURL(u.value.value); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(u.attr), "Invalid URL", u.env+" (used for "+u.attr+") "+err.Error())
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
 	}
 
 	timeout := resolve(cfg.RequestTimeout, EnvRequestTimeout, "")

@@ -47,6 +47,11 @@ type providerData struct {
 
 	users  *userCache
 	groups *groupCache
+
+	// explained tells each shared cause of failure in full once.
+	explained explainOnce
+	// plannedUserNames finds two docker_scim_user resources for one person.
+	plannedUserNames userNameClaims
 }
 
 func newProviderData(s clientSettings) *providerData {

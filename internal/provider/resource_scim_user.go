@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
@@ -16,7 +17,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
@@ -28,6 +31,7 @@ var (
 	_ resource.ResourceWithConfigure   = &SCIMUserResource{}
 	_ resource.ResourceWithImportState = &SCIMUserResource{}
 	_ resource.ResourceWithIdentity    = &SCIMUserResource{}
+	_ resource.ResourceWithModifyPlan  = &SCIMUserResource{}
 )
 
 // Roles Docker's SCIM extension accepts in dockerRole.
@@ -177,7 +181,53 @@ func (r *SCIMUserResource) Configure(_ context.Context, req resource.ConfigureRe
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// Create provisions the user.
+// ModifyPlan catches two resources for one person, and plans display_name
+// back to Docker's default when the configuration stops setting it.
+func (r *SCIMUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan, config scimUserModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if r.data != nil && !plan.UserName.IsUnknown() && !plan.UserName.IsNull() {
+		claimant := "new:" + plan.UserName.ValueString()
+		if !req.State.Raw.IsNull() {
+			var prior scimUserModel
+			resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+			claimant = "id:" + prior.ID.ValueString()
+		}
+		if other := r.data.plannedUserNames.claim(plan.UserName.ValueString(), claimant); other != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("user_name"), "Two docker_scim_user resources for one person",
+				fmt.Sprintf("user_name %q names the same person as another docker_scim_user of this configuration "+
+					"(%q): Docker compares user names ignoring case, so both resources would manage one SCIM user "+
+					"and undo each other's changes. Keep only one of them.",
+					plan.UserName.ValueString(), other))
+		}
+	}
+
+	// display_name is Optional and Computed: with no value in the
+	// configuration the prior one is kept, which would make removing it
+	// from the configuration do nothing. When the configuration set it
+	// before, plan it as unknown: the update removes it, and Docker sets it
+	// back to the Docker ID.
+	if config.DisplayName.IsNull() && !req.State.Raw.IsNull() {
+		configured, diags := displayNameConfigured(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+		if configured {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("display_name"), types.StringUnknown())...)
+		}
+	}
+}
+
+// Create provisions the user. A person whose SCIM user exists but is
+// inactive (deactivated earlier, for instance by on_destroy = "deactivate")
+// is reactivated and brought to the configuration, as an IdP does when it
+// assigns someone again.
 func (r *SCIMUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scimUserModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -189,34 +239,43 @@ func (r *SCIMUserResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 
-	created, err := client.CreateUser(ctx, userFromModel(plan))
+	created, reactivated, err := client.CreateOrReactivateUser(ctx, userFromModel(plan))
 	if err != nil {
 		var conflict *scim.ConflictError
 		if errors.As(err, &conflict) && conflict.ExistingID != "" {
-			resp.Diagnostics.AddAttributeError(path.Root("user_name"), "SCIM user already exists",
-				fmt.Sprintf("A SCIM user with user_name %q already exists on this SSO connection (id %s). "+
-					"To manage it with Terraform, import it:\n\n  terraform import <address> %s\n\n"+
-					"or add an import block with id = %q.",
-					plan.UserName.ValueString(), conflict.ExistingID, conflict.ExistingID, conflict.ExistingID))
+			diagnostics.AddAlreadyExists(&resp.Diagnostics, path.Root("user_name"), "SCIM user",
+				fmt.Sprintf("An active SCIM user with user_name %q already exists on this SSO connection (id %s). "+
+					"If another docker_scim_user of this configuration declares the same person (Docker compares "+
+					"user names ignoring case), keep only one of them.",
+					plan.UserName.ValueString(), conflict.ExistingID),
+				conflict.ExistingID)
 			return
 		}
 		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "create", "SCIM user", plan.UserName.ValueString(), err)
 		return
 	}
+	if reactivated {
+		tflog.Info(ctx, "reactivated the existing inactive SCIM user instead of creating one", map[string]any{"id": created.ID})
+	}
 	r.data.users.put(created)
-
-	state := modelFromUser(created, plan)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	resp.Diagnostics.Append(setETag(ctx, resp.Private, created.ETag)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFor(created))...)
+	resp.Diagnostics.Append(r.saveUser(ctx, &resp.State, resp.Private, resp.Identity, created, plan)...)
+	resp.Diagnostics.Append(setDisplayNameConfigured(ctx, resp.Private, !plan.DisplayName.IsNull() && !plan.DisplayName.IsUnknown())...)
 }
 
 // Read refreshes the user. A user deleted outside Terraform is removed from
-// state, so the next plan creates it again.
+// state, so the next plan creates it again; but only when the provider
+// still points where the user was last seen (see confirmVanished). While
+// the SCIM settings are only known after apply (a connection being
+// created, re-enabled or rotated in the same apply), the recorded state is
+// kept as it is: the user is refreshed by the next plan.
 func (r *SCIMUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimUserModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data.scimSettingsPending() {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFor(userFromModel(state)))...)
 		return
 	}
 	client := r.data.scimClient(&resp.Diagnostics, "docker_scim_user")
@@ -228,20 +287,17 @@ func (r *SCIMUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if errors.Is(err, httpx.ErrNotFound) {
 		// The framework wants an identity even for a removed resource when
 		// the CLI (Terraform < 1.12) did not send one.
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, scimUserIdentity{
-			UserName: types.StringValue(strings.ToLower(state.UserName.ValueString())),
-		})...)
-		resp.State.RemoveResource(ctx)
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFor(userFromModel(state)))...)
+		if r.data.confirmVanished(ctx, req.Private, &resp.Diagnostics, "SCIM user", state.UserName.ValueString()) {
+			resp.State.RemoveResource(ctx)
+		}
 		return
 	}
 	if err != nil {
-		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "read", "SCIM user", state.ID.ValueString(), err)
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "read", "SCIM user", state.UserName.ValueString(), err)
 		return
 	}
-
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromUser(user, state))...)
-	resp.Diagnostics.Append(setETag(ctx, resp.Private, user.ETag)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFor(user))...)
+	resp.Diagnostics.Append(r.saveUser(ctx, &resp.State, resp.Private, resp.Identity, user, state)...)
 }
 
 // Update sends only what changed: a PATCH where the server supports it,
@@ -272,8 +328,7 @@ func (r *SCIMUserResource) Update(ctx context.Context, req resource.UpdateReques
 		// holds now, so the next plan shows the real difference.
 		if fresh, gerr := client.GetUser(ctx, current.ID); gerr == nil {
 			r.data.users.put(fresh)
-			resp.Diagnostics.Append(resp.State.Set(ctx, modelFromUser(fresh, prior))...)
-			resp.Diagnostics.Append(setETag(ctx, resp.Private, fresh.ETag)...)
+			resp.Diagnostics.Append(r.saveUser(ctx, &resp.State, resp.Private, resp.Identity, fresh, prior)...)
 		}
 		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "update", "SCIM user", plan.UserName.ValueString(), err)
 		return
@@ -282,18 +337,17 @@ func (r *SCIMUserResource) Update(ctx context.Context, req resource.UpdateReques
 		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "update", "SCIM user", plan.UserName.ValueString(), err)
 		return
 	}
+	resp.Diagnostics.Append(setDisplayNameConfigured(ctx, resp.Private, !plan.DisplayName.IsNull() && !plan.DisplayName.IsUnknown())...)
 	if updated == current {
-		// Nothing the server holds changed (only on_destroy did): no request
-		// was sent, and the stored ETag is still the right one.
+		// Nothing the server holds changed (only on_destroy did, or the case
+		// of user_name): no request was sent, and the stored ETag is still
+		// the right one.
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFor(current))...)
 		return
 	}
 	r.data.users.put(updated)
-
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromUser(updated, plan))...)
-	resp.Diagnostics.Append(setETag(ctx, resp.Private, updated.ETag)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFor(updated))...)
+	resp.Diagnostics.Append(r.saveUser(ctx, &resp.State, resp.Private, resp.Identity, updated, plan)...)
 }
 
 // Delete deletes or deactivates the user, as on_destroy says. A user that is
@@ -384,10 +438,24 @@ func (r *SCIMUserResource) ImportState(ctx context.Context, req resource.ImportS
 
 	// Attributes with defaults get them, as if the user had been created by
 	// this configuration; Read then fills in everything else.
-	state := modelFromUser(user, scimUserModel{OnDestroy: types.StringValue(onDestroyDelete)})
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	resp.Diagnostics.Append(setETag(ctx, resp.Private, user.ETag)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFor(user))...)
+	prior := scimUserModel{OnDestroy: types.StringValue(onDestroyDelete)}
+	resp.Diagnostics.Append(r.saveUser(ctx, &resp.State, resp.Private, resp.Identity, user, prior)...)
+}
+
+// saveUser writes what the server holds of u into the response: the
+// state (settings that exist only in Terraform come from prior), the ETag
+// for the next conditional update, the endpoint it was seen through, and
+// the identity.
+func (r *SCIMUserResource) saveUser(ctx context.Context, state *tfsdk.State, private privateState,
+	identity *tfsdk.ResourceIdentity, u *scim.User, prior scimUserModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.Append(state.Set(ctx, modelFromUser(u, prior))...)
+	diags.Append(setETag(ctx, private, u.ETag)...)
+	diags.Append(r.data.recordSCIMEndpoint(ctx, private)...)
+	if identity != nil {
+		diags.Append(identity.Set(ctx, identityFor(u))...)
+	}
+	return diags
 }
 
 // userFromModel builds the SCIM user a configuration describes.
@@ -440,6 +508,28 @@ func modelFromUser(u *scim.User, prior scimUserModel) scimUserModel {
 		m.TeamName = stringOrNull(u.Docker.Team)
 	}
 	return m
+}
+
+// displayNameConfiguredKey records in private state whether display_name
+// came from the configuration (rather than Docker's default).
+const displayNameConfiguredKey = "display_name_configured"
+
+func setDisplayNameConfigured(ctx context.Context, p privateState, configured bool) diag.Diagnostics {
+	if p == nil {
+		return nil
+	}
+	if !configured {
+		return p.SetKey(ctx, displayNameConfiguredKey, nil)
+	}
+	return p.SetKey(ctx, displayNameConfiguredKey, []byte("true"))
+}
+
+func displayNameConfigured(ctx context.Context, p privateState) (bool, diag.Diagnostics) {
+	if p == nil {
+		return false, nil
+	}
+	b, diags := p.GetKey(ctx, displayNameConfiguredKey)
+	return string(b) == "true", diags
 }
 
 func identityFor(u *scim.User) scimUserIdentity {

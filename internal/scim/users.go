@@ -2,6 +2,7 @@ package scim
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -61,6 +62,34 @@ func (c *Client) CreateUser(ctx context.Context, u *User) (*User, error) {
 		return ce
 	}
 	return createReconciled(ctx, c, post, find, matches, conflict, userID)
+}
+
+// CreateOrReactivateUser creates u, or, when an inactive user with the same
+// userName exists, reactivates that user and moves it to u: what an IdP
+// does when a person it deactivated on unassignment is assigned again, so
+// that re-adding someone never fails on their own deactivated record. An
+// active user with that userName stays a *ConflictError. reactivated says
+// which of the two happened.
+func (c *Client) CreateOrReactivateUser(ctx context.Context, u *User) (user *User, reactivated bool, err error) {
+	created, err := c.CreateUser(ctx, u)
+	var conflict *ConflictError
+	if !errors.As(err, &conflict) || conflict.ExistingID == "" {
+		return created, false, err
+	}
+	existing, getErr := c.GetUser(ctx, conflict.ExistingID)
+	if getErr != nil || existing.IsActive() {
+		return nil, false, err
+	}
+	desired := *u
+	desired.ID = existing.ID
+	if desired.Active == nil {
+		desired.Active = &[]bool{true}[0]
+	}
+	updated, err := c.UpdateUser(ctx, existing, &desired, existing.ETag)
+	if err != nil {
+		return nil, false, err
+	}
+	return updated, true, nil
 }
 
 // GetUser returns the user with id; a missing user matches httpx.ErrNotFound.
@@ -226,8 +255,16 @@ func UserPatchOps(current, desired *User) []PatchOp {
 			ops = append(ops, PatchOp{Op: "replace", Path: path, Value: want})
 		}
 	}
-	if desired.UserName != "" {
-		str("userName", current.UserName, desired.UserName)
+	// userName is compared ignoring case, as SCIM defines it: a change of
+	// case alone is no change. A real rename moves the user's email with
+	// it, unless desired says what the emails are.
+	renamed := desired.UserName != "" && !strings.EqualFold(current.UserName, desired.UserName)
+	if renamed {
+		ops = append(ops, PatchOp{Op: "replace", Path: "userName", Value: desired.UserName})
+		if desired.Emails == nil {
+			ops = append(ops, PatchOp{Op: "replace", Path: "emails",
+				Value: []Email{{Value: desired.UserName, Type: "work", Primary: true}}})
+		}
 	}
 	cn, dn := nameOrZero(current.Name), nameOrZero(desired.Name)
 	str("name.givenName", cn.GivenName, dn.GivenName)

@@ -331,3 +331,19 @@ func TestEqFilter(t *testing.T) {
 		}
 	}
 }
+
+func TestUserPatchOpsUserName(t *testing.T) {
+	t.Parallel()
+	current := &User{UserName: "dup@moby.example"}
+	if ops := UserPatchOps(current, &User{UserName: "DUP@Moby.Example"}); len(ops) != 0 {
+		t.Fatalf("a change of case alone sent %+v", ops)
+	}
+	ops := UserPatchOps(current, &User{UserName: "dana@moby.example"})
+	if len(ops) != 2 || ops[0].Path != "userName" || ops[1].Path != "emails" {
+		t.Fatalf("a rename sent %+v, want userName and emails", ops)
+	}
+	emails, ok := ops[1].Value.([]Email)
+	if !ok || len(emails) != 1 || emails[0].Value != "dana@moby.example" || !emails[0].Primary {
+		t.Fatalf("the email did not follow the rename: %+v", ops[1].Value)
+	}
+}

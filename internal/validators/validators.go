@@ -4,8 +4,11 @@ package validators
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"net/mail"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -104,4 +107,61 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("%s must be a positive duration such as \"30s\" or \"2m\", got %q.", req.Path, req.ConfigValue.ValueString()))
 	}
+}
+
+// APIURL returns a validator for the URL of an API the provider calls with
+// credentials: absolute https, or plain http only to a loopback address
+// (a local simulator such as mockhub), so that a token is never sent in
+// clear text over a network.
+func APIURL() validator.String { return apiURLValidator{} }
+
+type apiURLValidator struct{}
+
+func (apiURLValidator) Description(context.Context) string {
+	return "value must be an absolute https URL (plain http only for localhost or a loopback address)"
+}
+
+func (v apiURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (apiURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := CheckAPIURL(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", fmt.Sprintf("%s %s", req.Path, err))
+	}
+}
+
+// CheckAPIURL is APIURL's rule, for values that come from the environment.
+// Its error quotes the value, which is a URL and never a secret, unless it
+// carries a password, which is refused without being quoted.
+func CheckAPIURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("must be an absolute https URL such as https://hub.docker.com, got %q, which does not parse as a URL", s)
+	}
+	if u.User != nil {
+		return errors.New("must not carry credentials in the URL: set them in their own attributes")
+	}
+	switch {
+	case u.Scheme == "https" && u.Host != "":
+	case u.Scheme == "http" && u.Host != "" && isLoopback(u.Hostname()):
+	case u.Scheme == "http" && u.Host != "":
+		return fmt.Errorf("must use https, got %q: plain http is accepted only for localhost or a loopback address, "+
+			"because the token or password would cross the network in clear text", s)
+	default:
+		return fmt.Errorf("must be an absolute https URL such as https://hub.docker.com, got %q", s)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("must not have a query or fragment, got %q", s)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -92,3 +92,29 @@ func TestValidatorsNameThePathAndValue(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckAPIURL(t *testing.T) {
+	t.Parallel()
+	for s, ok := range map[string]bool{
+		"https://hub.docker.com":                 true,
+		"https://hub.docker.com/v2/scim/2.0":     true,
+		"http://127.0.0.1:8080/v2/scim/2.0":      true,
+		"http://localhost:8080":                  true,
+		"http://[::1]:8080":                      true,
+		"http://hub.docker.com/v2/scim/2.0":      false,
+		"hub.docker.com":                         false,
+		"/v2/scim/2.0":                           false,
+		"ftp://hub.docker.com":                   false,
+		"https://user:pw@hub.docker.com":         false,
+		"https://hub.docker.com/v2/scim/2.0?x=1": false,
+		"https://":                               false,
+	} {
+		err := CheckAPIURL(s)
+		if (err == nil) != ok {
+			t.Errorf("CheckAPIURL(%q) = %v, want ok=%v", s, err, ok)
+		}
+		if err != nil && strings.Contains(err.Error(), "pw@") {
+			t.Errorf("CheckAPIURL(%q) quoted a password: %v", s, err)
+		}
+	}
+}
