@@ -201,6 +201,7 @@ func (r *GroupMappingResource) Create(ctx context.Context, req resource.CreateRe
 		Members:     plan.Members,
 	}
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, groupIdentity(plan.OrgName.ValueString(), plan.TeamName.ValueString()))...)
+	resp.Diagnostics.Append(r.data.recordSCIMEndpoint(ctx, resp.Private)...)
 
 	if len(rest) > 0 {
 		if err := client.UpdateGroupMembers(ctx, created.ID, rest, nil, scim.DefaultMemberBatchSize); err != nil {
@@ -229,6 +230,12 @@ func (r *GroupMappingResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if r.data.scimSettingsPending() {
+		// The SCIM settings come from a connection this plan creates or
+		// rotates: keep the recorded state until they are known.
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, groupIdentity(state.OrgName.ValueString(), state.TeamName.ValueString()))...)
+		return
+	}
 	client := r.data.scimClient(&resp.Diagnostics, "docker_group_mapping")
 	if client == nil {
 		return
@@ -239,7 +246,9 @@ func (r *GroupMappingResource) Read(ctx context.Context, req resource.ReadReques
 		// The framework wants an identity even for a removed resource when
 		// the CLI (Terraform < 1.12) did not send one.
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, groupIdentity(state.OrgName.ValueString(), state.TeamName.ValueString()))...)
-		resp.State.RemoveResource(ctx)
+		if r.data.confirmVanished(ctx, req.Private, &resp.Diagnostics, "SCIM group", state.DisplayName.ValueString()) {
+			resp.State.RemoveResource(ctx)
+		}
 		return
 	}
 	if err != nil {
@@ -254,6 +263,7 @@ func (r *GroupMappingResource) Read(ctx context.Context, req resource.ReadReques
 		next.OrgName, next.TeamName = state.OrgName, state.TeamName
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+	resp.Diagnostics.Append(r.data.recordSCIMEndpoint(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, groupIdentity(next.OrgName.ValueString(), next.TeamName.ValueString()))...)
 }
 

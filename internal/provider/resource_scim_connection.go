@@ -250,11 +250,10 @@ func (r *SCIMConnectionResource) Create(ctx context.Context, req resource.Create
 
 	creds, err := client.EnableSCIM(ctx, ref.scope, ref.connID)
 	if errors.Is(err, hub.ErrSCIMAlreadyEnabled) {
-		resp.Diagnostics.AddAttributeError(path.Root("sso_connection_id"), "SCIM is already enabled",
+		diagnostics.AddAlreadyExists(&resp.Diagnostics, path.Root("sso_connection_id"), "SCIM on this connection",
 			fmt.Sprintf("SCIM is already enabled on %s. Enabling it again would mean rotating a token that an "+
-				"identity provider may depend on, so nothing was changed. To manage it with Terraform, import it:\n\n"+
-				"  terraform import <address> %s\n\nor add an import block with id = %q. After the import, token is "+
-				"null until rotation_triggers changes.", ref.describe(), ref.id(), ref.id()))
+				"identity provider may depend on, so nothing was changed. After an import, token is null until "+
+				"rotation_triggers changes.", ref.describe()), ref.id())
 		return
 	}
 	if err != nil {

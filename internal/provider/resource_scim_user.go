@@ -251,7 +251,7 @@ func (r *SCIMUserResource) Create(ctx context.Context, req resource.CreateReques
 				conflict.ExistingID)
 			return
 		}
-		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "create", "SCIM user", plan.UserName.ValueString(), err)
+		addUserWriteError(&resp.Diagnostics, "create", plan, err)
 		return
 	}
 	if reactivated {
@@ -259,7 +259,7 @@ func (r *SCIMUserResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	r.data.users.put(created)
 	resp.Diagnostics.Append(r.saveUser(ctx, &resp.State, resp.Private, resp.Identity, created, plan)...)
-	resp.Diagnostics.Append(setDisplayNameConfigured(ctx, resp.Private, !plan.DisplayName.IsNull() && !plan.DisplayName.IsUnknown())...)
+	resp.Diagnostics.Append(r.rememberDisplayNameConfigured(ctx, req.Config, resp.Private)...)
 }
 
 // Read refreshes the user. A user deleted outside Terraform is removed from
@@ -334,10 +334,10 @@ func (r *SCIMUserResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	if err != nil {
-		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "update", "SCIM user", plan.UserName.ValueString(), err)
+		addUserWriteError(&resp.Diagnostics, "update", plan, err)
 		return
 	}
-	resp.Diagnostics.Append(setDisplayNameConfigured(ctx, resp.Private, !plan.DisplayName.IsNull() && !plan.DisplayName.IsUnknown())...)
+	resp.Diagnostics.Append(r.rememberDisplayNameConfigured(ctx, req.Config, resp.Private)...)
 	if updated == current {
 		// Nothing the server holds changed (only on_destroy did, or the case
 		// of user_name): no request was sent, and the stored ETag is still
@@ -458,6 +458,22 @@ func (r *SCIMUserResource) saveUser(ctx context.Context, state *tfsdk.State, pri
 	return diags
 }
 
+// addUserWriteError reports a failed create or update. Docker's refusal of
+// an organization the connection does not provision points at org_name,
+// in the provider's words rather than the SCIM field's.
+func addUserWriteError(diags *diag.Diagnostics, action string, plan scimUserModel, err error) {
+	if scim.IsOrgOutOfScope(err) && !plan.OrgName.IsNull() {
+		diags.AddAttributeError(path.Root("org_name"), "Organization not provisioned by this SSO connection",
+			fmt.Sprintf("Couldn't %s SCIM user %q: org_name %q is not an organization that this SSO connection "+
+				"provisions. An organization's connection provisions only that organization; a company's connection "+
+				"provisions the company's organizations. Set org_name to one of those, or leave it unset for the "+
+				"connection's default organization.\n\nDocker answered: %s",
+				action, plan.UserName.ValueString(), plan.OrgName.ValueString(), err))
+		return
+	}
+	diagnostics.AddClientError(diags, diagnostics.SCIM, action, "SCIM user", plan.UserName.ValueString(), err)
+}
+
 // userFromModel builds the SCIM user a configuration describes.
 func userFromModel(m scimUserModel) *scim.User {
 	u := &scim.User{
@@ -514,14 +530,18 @@ func modelFromUser(u *scim.User, prior scimUserModel) scimUserModel {
 // came from the configuration (rather than Docker's default).
 const displayNameConfiguredKey = "display_name_configured"
 
-func setDisplayNameConfigured(ctx context.Context, p privateState, configured bool) diag.Diagnostics {
-	if p == nil {
-		return nil
+// rememberDisplayNameConfigured records whether the configuration (not
+// the plan, which carries the prior value forward) sets display_name.
+func (r *SCIMUserResource) rememberDisplayNameConfigured(ctx context.Context, config tfsdk.Config, p privateState) diag.Diagnostics {
+	var v types.String
+	diags := config.GetAttribute(ctx, path.Root("display_name"), &v)
+	if p == nil || diags.HasError() {
+		return diags
 	}
-	if !configured {
-		return p.SetKey(ctx, displayNameConfiguredKey, nil)
+	if v.IsNull() {
+		return append(diags, p.SetKey(ctx, displayNameConfiguredKey, nil)...)
 	}
-	return p.SetKey(ctx, displayNameConfiguredKey, []byte("true"))
+	return append(diags, p.SetKey(ctx, displayNameConfiguredKey, []byte("true"))...)
 }
 
 func displayNameConfigured(ctx context.Context, p privateState) (bool, diag.Diagnostics) {

@@ -128,8 +128,8 @@ func (c *Client) checkEndpoint(err error) error {
 	}
 	return &EndpointError{
 		BaseURL: c.base,
-		Reason: fmt.Sprintf("%s answered 404 without a SCIM error, so the path itself is unknown there "+
-			"(Docker's SCIM base URL ends in /v2/scim/2.0)", he),
+		Reason: fmt.Sprintf("%s %s answered 404 without a SCIM error (%q), so the path itself is unknown there; "+
+			"Docker's SCIM base URL ends in /v2/scim/2.0", he.Method, he.Path, he.Detail),
 	}
 }
 

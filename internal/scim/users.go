@@ -92,6 +92,14 @@ func (c *Client) CreateOrReactivateUser(ctx context.Context, u *User) (user *Use
 	return updated, true, nil
 }
 
+// IsOrgOutOfScope reports whether err is Docker refusing a user's
+// dockerOrg because the SSO connection does not provision that
+// organization: a 400 that names dockerOrg.
+func IsOrgOutOfScope(err error) bool {
+	var he *httpx.Error
+	return errors.As(err, &he) && he.StatusCode == http.StatusBadRequest && strings.Contains(he.Detail, "dockerOrg")
+}
+
 // GetUser returns the user with id; a missing user matches httpx.ErrNotFound.
 func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
 	path, err := resourcePath("Users", id)
