@@ -598,7 +598,7 @@ func TestAccGroupMapping_importByIdentity(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		Steps: []resource.TestStep{
 			{
-				Config: gmConfig(h, "ident", []string{"a", "b"}),
+				Config: gmNamesConfig(h, "ident", "a", "b"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
 						"org_name":  knownvalue.StringExact("moby"),
@@ -613,7 +613,7 @@ func TestAccGroupMapping_importByIdentity(t *testing.T) {
 			},
 			{
 				// The identity follows a rename.
-				Config: gmConfig(h, "ident-renamed", []string{"a", "b"}),
+				Config: gmNamesConfig(h, "ident-renamed", "a", "b"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
 						"org_name":  knownvalue.StringExact("moby"),
