@@ -100,7 +100,8 @@ resource "docker_group_mapping" "platform" {
 
   org_name  = var.org_name
   team_name = "platform"
-  members   = [for u in docker_scim_user.people : u.id]
+  # By email, so that plans name people; the references order the users first.
+  member_user_names = [for u in docker_scim_user.people : u.user_name]
 }
 
 output "scim_base_url" {

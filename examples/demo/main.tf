@@ -57,10 +57,12 @@ resource "docker_group_mapping" "platform" {
 
   org_name  = var.org_name
   team_name = "platform"
-  members = [
-    docker_scim_user.people["ada.lovelace@moby.example"].id,
-    docker_scim_user.people["grace.hopper@moby.example"].id,
-    docker_scim_user.people["linus.torvalds@moby.example"].id,
+  # By email, so that plans name who joins and leaves; the references make
+  # Terraform create the users first.
+  member_user_names = [
+    docker_scim_user.people["ada.lovelace@moby.example"].user_name,
+    docker_scim_user.people["grace.hopper@moby.example"].user_name,
+    docker_scim_user.people["linus.torvalds@moby.example"].user_name,
   ]
 }
 

@@ -78,7 +78,9 @@ resource "docker_group_mapping" "teams" {
 
   org_name  = var.org_name
   team_name = each.key
-  members   = [for email in each.value : docker_scim_user.people[email].id]
+  # By email, so that a plan names who joins and leaves a team; referring to
+  # user_name makes Terraform create the users first.
+  member_user_names = [for email in each.value : docker_scim_user.people[email].user_name]
 }
 
 output "members_by_team" {

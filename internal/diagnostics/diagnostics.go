@@ -36,6 +36,22 @@ func AddAttributeClientError(diags *diag.Diagnostics, p path.Path, api API, acti
 	diags.AddAttributeError(p, Summary(action, what), Detail(api, action, what, id, err))
 }
 
+// AddOrgNotProvisioned reports Docker's refusal (400) of an object whose
+// organization the SSO connection does not provision, on the attribute that
+// names the organization and in the provider's words (attribute is e.g.
+// "org_name"; Docker's own text may name its SCIM field instead). It returns
+// false, adding nothing, when err is not such a refusal.
+func AddOrgNotProvisioned(diags *diag.Diagnostics, p path.Path, attribute, org, action, what, id string, err error) bool {
+	if !errors.Is(err, httpx.ErrBadRequest) {
+		return false
+	}
+	diags.AddAttributeError(p, Summary(action, what),
+		fmt.Sprintf("Couldn't %s %s %q: Docker refused %s = %q. An SSO connection provisions only its own "+
+			"organization, or the organizations of its company: set %s to one of them, or use the SCIM token of "+
+			"the SSO connection of %q.\n\nDocker answered: %s", action, what, id, attribute, org, attribute, org, err))
+	return true
+}
+
 // Summary is the diagnostic summary for a failed action, e.g. "Error creating SCIM user".
 func Summary(action, what string) string {
 	return fmt.Sprintf("Error %s %s", gerund(action), what)

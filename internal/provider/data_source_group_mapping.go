@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -32,6 +33,8 @@ type groupMappingDataModel struct {
 	TeamName    types.String `tfsdk:"team_name"`
 	DisplayName types.String `tfsdk:"display_name"`
 	Members     types.Set    `tfsdk:"members"`
+	// MemberUserNames is the same membership by userName (email).
+	MemberUserNames types.Set `tfsdk:"member_user_names"`
 }
 
 // Metadata names the data source.
@@ -69,6 +72,12 @@ func (d *GroupMappingDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				ElementType: types.StringType,
 				MarkdownDescription: "SCIM ids of the group's members, active or not. Active members are the team's " +
 					"members through this group.",
+			},
+			"member_user_names": schema.SetAttribute{
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "The same members by SCIM `userName`, their email, as Docker spells it. A member " +
+					"that is no user of the SSO connection is listed by its SCIM id.",
 			},
 		},
 	}
@@ -108,5 +117,11 @@ func (d *GroupMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 	cfg.ID = types.StringValue(g.ID)
 	cfg.DisplayName = types.StringValue(g.DisplayName)
 	cfg.Members = memberSetOf(g)
+	var diags diag.Diagnostics
+	cfg.MemberUserNames, diags = memberUserNameSet(ctx, d.data, client, g, types.SetNull(types.StringType))
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
@@ -90,35 +91,7 @@ func (c *readCache[T]) get(ctx context.Context, id string,
 			c.mu.Unlock()
 			return c.fetch(ctx, id, getOne)
 		}
-		done := make(chan struct{})
-		c.loading = done
-		c.changed = map[string]*T{}
-		c.mu.Unlock()
-
-		items := map[string]*T{}
-		err := listAll(ctx, func(id string, v *T) { items[id] = v })
-
-		c.mu.Lock()
-		c.loading = nil
-		switch {
-		case err == nil:
-			// Writes made while the listing ran are newer than it.
-			for id, v := range c.changed {
-				if v == nil {
-					delete(items, id)
-				} else {
-					items[id] = v
-				}
-			}
-			c.items = items
-			c.complete = true
-		case ctx.Err() == nil:
-			c.listFailed = true
-		}
-		c.changed = nil
-		c.mu.Unlock()
-		close(done)
-		if err != nil {
+		if err := c.listLocked(ctx, listAll); err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
@@ -126,6 +99,82 @@ func (c *readCache[T]) get(ctx context.Context, id string,
 			return c.fetch(ctx, id, getOne)
 		}
 	}
+}
+
+// errNoSnapshot says that the collection could not be listed in this
+// command, so the caller must ask object by object.
+var errNoSnapshot = errors.New("no snapshot of the collection in this command")
+
+// all returns every object of the collection, listing it now unless this
+// command already did; callers that need many objects at once (a group's
+// members by userName) use it instead of asking object by object. It
+// returns errNoSnapshot when the listing failed.
+func (c *readCache[T]) all(ctx context.Context, listAll func(context.Context, func(id string, v *T)) error) ([]*T, error) {
+	for {
+		c.mu.Lock()
+		if c.complete {
+			items := make([]*T, 0, len(c.items))
+			for _, v := range c.items {
+				items = append(items, v)
+			}
+			c.mu.Unlock()
+			return items, nil
+		}
+		if c.listFailed {
+			c.mu.Unlock()
+			return nil, errNoSnapshot
+		}
+		if c.loading != nil {
+			wait := c.loading
+			c.mu.Unlock()
+			select {
+			case <-wait:
+				continue
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		if err := c.listLocked(ctx, listAll); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, errNoSnapshot
+		}
+	}
+}
+
+// listLocked lists the collection into the snapshot. It is called with c.mu
+// held and returns with it released; concurrent callers wait on c.loading.
+func (c *readCache[T]) listLocked(ctx context.Context, listAll func(context.Context, func(id string, v *T)) error) error {
+	done := make(chan struct{})
+	c.loading = done
+	c.changed = map[string]*T{}
+	c.mu.Unlock()
+
+	items := map[string]*T{}
+	err := listAll(ctx, func(id string, v *T) { items[id] = v })
+
+	c.mu.Lock()
+	c.loading = nil
+	switch {
+	case err == nil:
+		// Writes made while the listing ran are newer than it.
+		for id, v := range c.changed {
+			if v == nil {
+				delete(items, id)
+			} else {
+				items[id] = v
+			}
+		}
+		c.items = items
+		c.complete = true
+	case ctx.Err() == nil:
+		c.listFailed = true
+	}
+	c.changed = nil
+	c.mu.Unlock()
+	close(done)
+	return err
 }
 
 func (c *readCache[T]) fetch(ctx context.Context, id string, getOne func(context.Context, string) (*T, error)) (*T, error) {
@@ -167,12 +216,21 @@ func (u *userCache) get(ctx context.Context, client *scim.Client, id string) (*s
 	if id == "" {
 		return nil, &httpx.Error{Method: "GET", Path: "/Users/", StatusCode: 404, Detail: "no id in state"}
 	}
-	return u.c.get(ctx, id, client.GetUser, func(ctx context.Context, add func(string, *scim.User)) error {
+	return u.c.get(ctx, id, client.GetUser, listUsers(client))
+}
+
+// all lists every user of the connection once per command; see readCache.all.
+func (u *userCache) all(ctx context.Context, client *scim.Client) ([]*scim.User, error) {
+	return u.c.all(ctx, listUsers(client))
+}
+
+func listUsers(client *scim.Client) func(context.Context, func(string, *scim.User)) error {
+	return func(ctx context.Context, add func(string, *scim.User)) error {
 		return client.EachUser(ctx, "", 0, func(v *scim.User) error {
 			add(v.ID, v)
 			return nil
 		})
-	})
+	}
 }
 
 func (u *userCache) put(v *scim.User) { u.c.put(v.ID, v) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -48,6 +49,9 @@ type groupMappingModel struct {
 	TeamName    types.String `tfsdk:"team_name"`
 	DisplayName types.String `tfsdk:"display_name"`
 	Members     types.Set    `tfsdk:"members"`
+	// MemberUserNames is the membership by people: the members' SCIM
+	// userNames (emails), so that plans show who joins and who leaves.
+	MemberUserNames types.Set `tfsdk:"member_user_names"`
 }
 
 type groupMappingIdentity struct {
@@ -70,11 +74,15 @@ func (r *GroupMappingResource) Schema(_ context.Context, _ resource.SchemaReques
 			"treats the SCIM group named `<org_name>:<team_name>` as team `team_name` of organization `org_name`, " +
 			"creates the team when it is missing, and makes the group's active members the team's members (joining the " +
 			"organization too when they were not already members).\n\n" +
-			"With `members` set, the resource is authoritative for the group's membership: members added or removed " +
-			"outside Terraform (by an admin or an IdP sync) show up as drift, and the next apply restores the declared " +
-			"set. Changes are sent as PATCH operations that add and remove only the difference, in batches of at most " +
-			"100 members per request, so groups with thousands of members work; the member list is never replaced " +
-			"whole. Without `members`, membership is not managed and not read into state.\n\n" +
+			"With `member_user_names` (recommended) or `members` set, the resource is authoritative for the group's " +
+			"membership: members added or removed outside Terraform (by an admin or an IdP sync) show up as drift, and " +
+			"the next apply restores the declared set. `member_user_names` lists people by email, so a plan shows who " +
+			"joins (`+ \"jane@example.com\"`) and who leaves; `members` lists SCIM ids. Changes are sent as PATCH " +
+			"operations that add and remove only the difference, in batches of at most 100 members per request, so " +
+			"groups with thousands of members work; the member list is never replaced whole.\n\n" +
+			"With neither set, membership is not managed: nothing is added or removed, and plans show no membership " +
+			"change. A group created that way does not read its members; one imported, or whose configuration stopped " +
+			"setting `member_user_names` or `members`, keeps showing its current members in state.\n\n" +
 			"Destroying the resource deletes the SCIM group. Docker keeps the team itself, but removes the group's " +
 			"members from it (members who belong to the team through another group or `docker_scim_user.team_name` " +
 			"stay). The users keep their organization membership, which comes from their SCIM user.\n\n" +
@@ -105,13 +113,33 @@ func (r *GroupMappingResource) Schema(_ context.Context, _ resource.SchemaReques
 				MarkdownDescription: "The group's SCIM `displayName`, `<org_name>:<team_name>`: the name by which Docker " +
 					"maps the group onto the team.",
 			},
+			"member_user_names": schema.SetAttribute{
+				Optional:    true,
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "The group's members by SCIM `userName`, their email " +
+					"(`docker_scim_user.<name>.user_name`); compared ignoring case, as Docker does. The recommended " +
+					"way to declare membership, because plans then name the people who join and leave. When set, this " +
+					"is the whole membership: anyone else is removed from the group, and so from the team; an empty " +
+					"set removes everyone. Every address must be a SCIM user of the SSO connection at apply, or the " +
+					"apply fails before changing anything. Refer to `docker_scim_user.<name>.user_name` rather than " +
+					"writing the address, so that Terraform creates the user first. Inactive users stay in the group " +
+					"but are not team members until reactivated. Conflicts with `members`. When neither is set, it " +
+					"shows the current members if state tracks them (after an import), and is never acted on.",
+				Validators: []validator.Set{
+					setvalidator.ValueStringsAre(validators.Email()),
+					setvalidator.ConflictsWith(path.MatchRoot("members")),
+				},
+			},
 			"members": schema.SetAttribute{
 				Optional:    true,
+				Computed:    true,
 				ElementType: types.StringType,
-				MarkdownDescription: "SCIM ids of the group's members (`docker_scim_user.<name>.id`). When set, this is " +
-					"the whole membership: anyone else is removed from the group, and so from the team. Inactive users " +
-					"stay in the group but are not team members until reactivated. Leave it unset to let the identity " +
-					"provider or admins manage membership; an empty set removes everyone.",
+				MarkdownDescription: "The group's members by SCIM id (`docker_scim_user.<name>.id`). Prefer " +
+					"`member_user_names`, whose plans show emails rather than ids; switching to it for the same people " +
+					"changes no membership. When set, this is the whole membership, as for `member_user_names`. " +
+					"Conflicts with `member_user_names`. When neither is set, it keeps the ids state already tracks " +
+					"(after `members` is removed from the configuration), and is never acted on.",
 				Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			},
 		},
@@ -141,11 +169,13 @@ func (r *GroupMappingResource) Configure(_ context.Context, req resource.Configu
 }
 
 // ModifyPlan plans display_name from the names, so that a rename shows the
-// new "org:team" rather than "known after apply".
+// new "org:team" rather than "known after apply", and plans the membership
+// attributes (see planMembership).
 func (r *GroupMappingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	resp.Diagnostics.Append(planMembership(ctx, req, resp)...)
 	var org, team types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("org_name"), &org)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("team_name"), &team)...)
@@ -154,6 +184,180 @@ func (r *GroupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("display_name"),
 		types.StringValue(groupDisplayName(org.ValueString(), team.ValueString())))...)
+}
+
+// membershipConfig says which attribute, if any, manages the membership in
+// the configuration.
+type membershipConfig struct {
+	byName, byID bool
+}
+
+func (m membershipConfig) managed() bool { return m.byName || m.byID }
+
+func readMembershipConfig(ctx context.Context, config interface {
+	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
+}) (membershipConfig, diag.Diagnostics) {
+	var names, ids types.Set
+	var diags diag.Diagnostics
+	diags.Append(config.GetAttribute(ctx, path.Root("member_user_names"), &names)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("members"), &ids)...)
+	return membershipConfig{byName: !names.IsNull(), byID: !ids.IsNull()}, diags
+}
+
+// planMembership plans member_user_names and members, which are Optional and
+// Computed so that a configuration that does not manage membership shows no
+// change:
+//   - the configured attribute is planned as configured, and the other one
+//     as null (state then tracks membership one way only);
+//   - with neither configured (a group imported into a configuration without
+//     them, or a configuration that stopped setting them), both keep what
+//     state holds, so the plan shows no removal, and apply sends nothing.
+//
+// Without this, an Optional attribute left out of the configuration would be
+// planned as "- members = [...] -> null", which reads as removing everyone.
+func planMembership(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) diag.Diagnostics {
+	cfg, diags := readMembershipConfig(ctx, req.Config)
+	if diags.HasError() {
+		return diags
+	}
+	prior := groupMappingModel{Members: types.SetNull(types.StringType), MemberUserNames: types.SetNull(types.StringType)}
+	if !req.State.Raw.IsNull() {
+		diags.Append(req.State.Get(ctx, &prior)...)
+		if diags.HasError() {
+			return diags
+		}
+	}
+	switch {
+	case cfg.byName:
+		diags.Append(resp.Plan.SetAttribute(ctx, path.Root("members"), types.SetNull(types.StringType))...)
+	case cfg.byID:
+		diags.Append(resp.Plan.SetAttribute(ctx, path.Root("member_user_names"), types.SetNull(types.StringType))...)
+	default:
+		diags.Append(resp.Plan.SetAttribute(ctx, path.Root("members"), prior.Members)...)
+		diags.Append(resp.Plan.SetAttribute(ctx, path.Root("member_user_names"), prior.MemberUserNames)...)
+	}
+	return diags
+}
+
+// desiredMemberIDs is the membership the plan declares, as SCIM ids:
+// member_user_names resolved to users, or members as they are. A name that
+// matches no user is an error on member_user_names, found before anything
+// is sent.
+func (r *GroupMappingResource) desiredMemberIDs(ctx context.Context, client *scim.Client, plan groupMappingModel) ([]string, diag.Diagnostics) {
+	if plan.MemberUserNames.IsNull() {
+		return memberIDsFromSet(ctx, plan.Members)
+	}
+	names, diags := memberIDsFromSet(ctx, plan.MemberUserNames)
+	if diags.HasError() {
+		return nil, diags
+	}
+	found, missing, err := r.usersByUserName(ctx, client, names)
+	if err != nil {
+		diagnostics.AddAttributeClientError(&diags, path.Root("member_user_names"), diagnostics.SCIM, "look up",
+			"SCIM users", "", err)
+		return nil, diags
+	}
+	if len(missing) > 0 {
+		diags.AddAttributeError(path.Root("member_user_names"), "Unknown group member",
+			fmt.Sprintf("%s not the userName of any SCIM user of this SSO connection, so nothing was changed. "+
+				"member_user_names takes the emails of provisioned users (docker_scim_user.<name>.user_name); "+
+				"refer to that attribute rather than writing the address, so that the user is created first.",
+				quotedList(missing)))
+		return nil, diags
+	}
+	ids := make([]string, 0, len(names))
+	for _, n := range names {
+		ids = append(ids, found[strings.ToLower(n)].ID)
+	}
+	sort.Strings(ids)
+	return slices.Compact(ids), diags
+}
+
+// usersByUserName finds the users with these userNames, keyed by lower-case
+// userName (Docker compares them ignoring case); missing lists the names no
+// user has. A few names are looked up one filter each; more are answered
+// from one listing of the users, shared with every Read of this command, so
+// a group of thousands costs the listing's pages, not a request per member.
+func (r *GroupMappingResource) usersByUserName(ctx context.Context, client *scim.Client, names []string) (found map[string]*scim.User, missing []string, err error) {
+	found = make(map[string]*scim.User, len(names))
+	var users []*scim.User
+	if len(names) > directReads {
+		users, err = r.data.users.all(ctx, client)
+		if err != nil && !errors.Is(err, errNoSnapshot) {
+			return nil, nil, err
+		}
+	}
+	if users != nil {
+		byName := make(map[string]*scim.User, len(users))
+		for _, u := range users {
+			byName[strings.ToLower(u.UserName)] = u
+		}
+		for _, n := range names {
+			if u, ok := byName[strings.ToLower(n)]; ok {
+				found[strings.ToLower(n)] = u
+			}
+		}
+	} else {
+		for _, n := range names {
+			u, ferr := client.FindUserByUserName(ctx, n)
+			if errors.Is(ferr, httpx.ErrNotFound) {
+				continue
+			}
+			if ferr != nil {
+				return nil, nil, ferr
+			}
+			r.data.users.put(u)
+			found[strings.ToLower(n)] = u
+		}
+	}
+	for _, n := range names {
+		if found[strings.ToLower(n)] == nil {
+			missing = append(missing, n)
+		}
+	}
+	return found, missing, nil
+}
+
+// memberUserNameSet is the set of the group's members by userName. A name
+// equal ignoring case to one in spelled (what state or the configuration
+// says) keeps that spelling, so that Docker's own capitalisation shows no
+// diff. A member that is no user of the connection is listed by its id, so
+// that the plan shows it leaving. Users come from the provider's snapshot:
+// after a few GETs, one listing answers every member.
+func memberUserNameSet(ctx context.Context, data *providerData, client *scim.Client, g *scim.Group, spelled types.Set) (types.Set, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	spelling := map[string]string{}
+	if !spelled.IsNull() && !spelled.IsUnknown() {
+		var names []string
+		diags.Append(spelled.ElementsAs(ctx, &names, false)...)
+		for _, n := range names {
+			spelling[strings.ToLower(n)] = n
+		}
+	}
+	ids := groupMemberIDs(g)
+	elems := make([]attr.Value, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		name := id
+		u, err := data.users.get(ctx, client, id)
+		switch {
+		case err == nil:
+			name = u.UserName
+			if s, ok := spelling[strings.ToLower(name)]; ok {
+				name = s
+			}
+		case !errors.Is(err, httpx.ErrNotFound):
+			diagnostics.AddClientError(&diags, diagnostics.SCIM, "read", "SCIM user", id, err)
+			return types.SetNull(types.StringType), diags
+		}
+		if key := strings.ToLower(name); !seen[key] {
+			seen[key] = true
+			elems = append(elems, types.StringValue(name))
+		}
+	}
+	set, d := types.SetValue(types.StringType, elems)
+	diags.Append(d...)
+	return set, diags
 }
 
 // Create creates the group with its members. The first batch of members goes
@@ -169,7 +373,7 @@ func (r *GroupMappingResource) Create(ctx context.Context, req resource.CreateRe
 	if client == nil {
 		return
 	}
-	desired, diags := memberIDsFromSet(ctx, plan.Members)
+	desired, diags := r.desiredMemberIDs(ctx, client, plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -183,22 +387,24 @@ func (r *GroupMappingResource) Create(ctx context.Context, req resource.CreateRe
 		if errors.As(err, &conflict) && conflict.ExistingID != "" {
 			resp.Diagnostics.AddAttributeError(path.Root("team_name"), "SCIM group already exists",
 				fmt.Sprintf("A SCIM group named %q already exists on this SSO connection (id %s). "+
-					"To manage it with Terraform, import it:\n\n  terraform import <address> %s\n\n"+
-					"or add an import block with id = %q.",
-					name, conflict.ExistingID, conflict.ExistingID, name))
+					"To manage it here, import it with an import block:\n\n"+
+					"  import {\n    to = <address>\n    id = %q\n  }\n\n"+
+					"or with `terraform import <address> %s` (or `tofu import <address> %s`).",
+					name, conflict.ExistingID, name, name, name))
 			return
 		}
-		r.addMembershipError(ctx, &resp.Diagnostics, client, "create", name, first, err)
+		r.addCreateError(ctx, &resp.Diagnostics, client, plan, name, first, err)
 		return
 	}
 	r.data.groups.put(created)
 
 	state := groupMappingModel{
-		ID:          types.StringValue(created.ID),
-		OrgName:     plan.OrgName,
-		TeamName:    plan.TeamName,
-		DisplayName: types.StringValue(name),
-		Members:     plan.Members,
+		ID:              types.StringValue(created.ID),
+		OrgName:         plan.OrgName,
+		TeamName:        plan.TeamName,
+		DisplayName:     types.StringValue(name),
+		Members:         plan.Members,
+		MemberUserNames: plan.MemberUserNames,
 	}
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, groupIdentity(plan.OrgName.ValueString(), plan.TeamName.ValueString()))...)
 	resp.Diagnostics.Append(r.data.recordSCIMEndpoint(ctx, resp.Private)...)
@@ -210,10 +416,10 @@ func (r *GroupMappingResource) Create(ctx context.Context, req resource.CreateRe
 			r.data.groups.remove(created.ID)
 			if fresh, gerr := client.GetGroup(ctx, created.ID); gerr == nil {
 				r.data.groups.put(fresh)
-				state.Members = memberSetOf(fresh)
+				resp.Diagnostics.Append(r.readMembership(ctx, client, fresh, &state)...)
 			}
 			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-			r.addMembershipError(ctx, &resp.Diagnostics, client, "update", name, rest, err)
+			r.addMembershipError(ctx, &resp.Diagnostics, client, plan.MemberUserNames.IsNull(), name, rest, err)
 			return
 		}
 		created.Members = membersOf(desired)
@@ -256,7 +462,12 @@ func (r *GroupMappingResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 
-	next := modelFromGroup(g, state.Members.IsNull())
+	next := modelFromGroup(g)
+	next.Members, next.MemberUserNames = state.Members, state.MemberUserNames
+	resp.Diagnostics.Append(r.readMembership(ctx, client, g, &next)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	if _, _, ok := splitGroupDisplayName(g.DisplayName); !ok {
 		// Not an "org:team" name (another client renamed it): keep the names
 		// from state, so the plan renames it back.
@@ -274,6 +485,8 @@ func (r *GroupMappingResource) Update(ctx context.Context, req resource.UpdateRe
 	var plan, prior groupMappingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	cfg, diags := readMembershipConfig(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -283,6 +496,18 @@ func (r *GroupMappingResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	id := prior.ID.ValueString()
 	name := groupDisplayName(plan.OrgName.ValueString(), plan.TeamName.ValueString())
+
+	// Resolve the people first, so that an unknown one changes nothing.
+	// Without either attribute configured, the plan only carries state's
+	// tracked membership along, and membership is left alone.
+	var desired []string
+	if cfg.managed() {
+		desired, diags = r.desiredMemberIDs(ctx, client, plan)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 
 	if name != prior.DisplayName.ValueString() {
 		renamed, err := client.RenameGroup(ctx, id, name, "")
@@ -299,12 +524,7 @@ func (r *GroupMappingResource) Update(ctx context.Context, req resource.UpdateRe
 		r.data.groups.put(renamed)
 	}
 
-	if !plan.Members.IsNull() {
-		desired, diags := memberIDsFromSet(ctx, plan.Members)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
+	if cfg.managed() {
 		current, err := client.GetGroup(ctx, id)
 		if err != nil {
 			diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "read", "SCIM group", id, err)
@@ -316,7 +536,7 @@ func (r *GroupMappingResource) Update(ctx context.Context, req resource.UpdateRe
 			// Whatever happened, the snapshot no longer matches the server.
 			r.data.groups.remove(id)
 			if err != nil {
-				r.addMembershipError(ctx, &resp.Diagnostics, client, "update", name, add, err)
+				r.addMembershipError(ctx, &resp.Diagnostics, client, cfg.byID, name, add, err)
 				return
 			}
 		}
@@ -352,10 +572,9 @@ func (r *GroupMappingResource) Delete(ctx context.Context, req resource.DeleteRe
 	r.data.groups.remove(id)
 }
 
-// ImportState accepts a SCIM group id, an "org:team" display name, or an
-// identity. The group is looked up either way, so a typo fails here. The
-// imported state holds the current members; a configuration without
-// `members` then plans only to stop tracking them, with no API call.
+// ImportState accepts a SCIM group id, an "org:team" display name (in any
+// case), or an identity. The group is looked up either way, so a typo fails
+// here.
 func (r *GroupMappingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	client := r.data.scimClient(&resp.Diagnostics, "Importing docker_group_mapping")
 	if client == nil {
@@ -378,10 +597,14 @@ func (r *GroupMappingResource) ImportState(ctx context.Context, req resource.Imp
 	}
 
 	var (
-		g   *scim.Group
-		err error
+		g     *scim.Group
+		err   error
+		diags diag.Diagnostics
 	)
 	if strings.Contains(key, ":") {
+		// Docker's organization and team names are lower case, and SCIM
+		// compares displayName ignoring case, as user import does userName.
+		key = strings.ToLower(key)
 		g, err = client.FindGroupByDisplayName(ctx, key)
 	} else {
 		g, err = client.GetGroup(ctx, key)
@@ -403,16 +626,64 @@ func (r *GroupMappingResource) ImportState(ctx context.Context, req resource.Imp
 	}
 	r.data.groups.put(g)
 
-	state := modelFromGroup(g, false)
+	// The members are imported by people: a configuration with
+	// member_user_names then plans exactly the difference, by email, and one
+	// without membership plans no change (see planMembership).
+	state := modelFromGroup(g)
+	state.MemberUserNames, diags = memberUserNameSet(ctx, r.data, client, g, types.SetNull(types.StringType))
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, groupIdentity(state.OrgName.ValueString(), state.TeamName.ValueString()))...)
 }
 
-// addMembershipError reports a failed create or membership change. Docker
-// answers 400 when a member is not a user of the connection; the ids at
-// fault are then looked up and named on the members attribute, since the
-// usual mistake is an email or username where a docker_scim_user id belongs.
-func (r *GroupMappingResource) addMembershipError(ctx context.Context, diags *diag.Diagnostics, client *scim.Client, action, name string, added []string, err error) {
+// addCreateError reports a failed POST on the attribute to fix: a member
+// id at fault, or else Docker's refusal of an organization the connection
+// does not provision (the names are validated at plan time, so a 400 about
+// no member is about the organization).
+func (r *GroupMappingResource) addCreateError(ctx context.Context, diags *diag.Diagnostics, client *scim.Client, plan groupMappingModel, name string, added []string, err error) {
+	if plan.MemberUserNames.IsNull() && r.addUnknownMembers(ctx, diags, client, "create", name, added, err) {
+		return
+	}
+	if diagnostics.AddOrgNotProvisioned(diags, path.Root("org_name"), "org_name", plan.OrgName.ValueString(),
+		"create", "SCIM group", name, err) {
+		return
+	}
+	diagnostics.AddClientError(diags, diagnostics.SCIM, "create", "SCIM group", name, err)
+}
+
+// readMembership refreshes whichever membership attributes m tracks (the
+// others stay null, so a group created without membership costs no member
+// lookups).
+func (r *GroupMappingResource) readMembership(ctx context.Context, client *scim.Client, g *scim.Group, m *groupMappingModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !m.Members.IsNull() {
+		m.Members = memberSetOf(g)
+	}
+	if !m.MemberUserNames.IsNull() {
+		m.MemberUserNames, diags = memberUserNameSet(ctx, r.data, client, g, m.MemberUserNames)
+	}
+	return diags
+}
+
+// addMembershipError reports a failed membership change: a member id at
+// fault when members manages membership, else the client error. (Ids
+// resolved from member_user_names were users a moment ago.)
+func (r *GroupMappingResource) addMembershipError(ctx context.Context, diags *diag.Diagnostics, client *scim.Client, byID bool, name string, added []string, err error) {
+	if byID && r.addUnknownMembers(ctx, diags, client, "update", name, added, err) {
+		return
+	}
+	diagnostics.AddClientError(diags, diagnostics.SCIM, "update", "SCIM group", name, err)
+}
+
+// addUnknownMembers reports the member ids Docker refused. Docker answers
+// 400 when a member is not a user of the connection; the ids at fault are
+// then looked up and named on the members attribute, since the usual
+// mistake is an email or username where a docker_scim_user id belongs. It
+// returns false, adding nothing, when no member is at fault.
+func (r *GroupMappingResource) addUnknownMembers(ctx context.Context, diags *diag.Diagnostics, client *scim.Client, action, name string, added []string, err error) bool {
 	if errors.Is(err, httpx.ErrBadRequest) && len(added) > 0 {
 		var unknown []string
 		for _, id := range added {
@@ -425,10 +696,10 @@ func (r *GroupMappingResource) addMembershipError(ctx context.Context, diags *di
 				fmt.Sprintf("Couldn't %s SCIM group %q: %s not a SCIM user of this SSO connection. members takes the "+
 					"SCIM ids of users (docker_scim_user.<name>.id), not emails or Docker IDs.",
 					action, name, quotedList(unknown)))
-			return
+			return true
 		}
 	}
-	diagnostics.AddClientError(diags, diagnostics.SCIM, action, "SCIM group", name, err)
+	return false
 }
 
 // groupDisplayName is the SCIM displayName Docker maps onto team team of org.
@@ -447,21 +718,18 @@ func groupIdentity(org, team string) groupMappingIdentity {
 	return groupMappingIdentity{OrgName: types.StringValue(org), TeamName: types.StringValue(team)}
 }
 
-// modelFromGroup maps a group onto the model; members stay null when they
-// are not managed.
-func modelFromGroup(g *scim.Group, membersUnmanaged bool) groupMappingModel {
+// modelFromGroup maps a group onto the model, membership left null: the
+// caller fills in the attributes it tracks.
+func modelFromGroup(g *scim.Group) groupMappingModel {
 	org, team, _ := splitGroupDisplayName(g.DisplayName)
-	m := groupMappingModel{
-		ID:          types.StringValue(g.ID),
-		OrgName:     types.StringValue(org),
-		TeamName:    types.StringValue(team),
-		DisplayName: types.StringValue(g.DisplayName),
-		Members:     types.SetNull(types.StringType),
+	return groupMappingModel{
+		ID:              types.StringValue(g.ID),
+		OrgName:         types.StringValue(org),
+		TeamName:        types.StringValue(team),
+		DisplayName:     types.StringValue(g.DisplayName),
+		Members:         types.SetNull(types.StringType),
+		MemberUserNames: types.SetNull(types.StringType),
 	}
-	if !membersUnmanaged {
-		m.Members = memberSetOf(g)
-	}
-	return m
 }
 
 // memberSetOf is the set of the group's member ids.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -269,6 +271,35 @@ func gmOutOfBand(t *testing.T, h *testHub, ops ...map[string]any) {
 	}
 }
 
+// gmImportedNames checks that an import read the members as these users'
+// emails, in member_user_names, and left members null.
+func gmImportedNames(letters ...string) resource.ImportStateCheckFunc {
+	return func(states []*terraform.InstanceState) error {
+		if len(states) != 1 {
+			return fmt.Errorf("imported %d objects, want 1", len(states))
+		}
+		attrs := states[0].Attributes
+		var got, want []string
+		for k, v := range attrs {
+			if strings.HasPrefix(k, "member_user_names.") && k != "member_user_names.#" {
+				got = append(got, v)
+			}
+		}
+		for _, l := range letters {
+			want = append(want, gmEmails[l])
+		}
+		sort.Strings(got)
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			return fmt.Errorf("imported member_user_names %v, want %v", got, want)
+		}
+		if n := attrs["members.#"]; n != "" && n != "0" {
+			return fmt.Errorf("imported %s members ids, want members left null", n)
+		}
+		return nil
+	}
+}
+
 // gmUserID is the SCIM id of the user with this email.
 func gmUserID(t *testing.T, h *testHub, email string) string {
 	t.Helper()
@@ -344,9 +375,13 @@ func TestAccGroupMapping_lifecycle(t *testing.T) {
 				),
 			},
 			{
-				ResourceName:      addr,
-				ImportState:       true,
-				ImportStateVerify: true,
+				// Import reads the members by people (member_user_names);
+				// gmImportNames checks them.
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"members", "member_user_names"},
+				ImportStateCheck:        gmImportedNames("a", "b", "c"),
 			},
 			{
 				ResourceName:                         addr,
@@ -354,6 +389,8 @@ func TestAccGroupMapping_lifecycle(t *testing.T) {
 				ImportStateId:                        "moby:backend",
 				ImportStateVerify:                    true,
 				ImportStateVerifyIdentifierAttribute: "id",
+				ImportStateVerifyIgnore:              []string{"members", "member_user_names"},
+				ImportStateCheck:                     gmImportedNames("a", "b", "c"),
 			},
 			{
 				// A rename is an in-place update whose plan already shows the
@@ -385,11 +422,22 @@ func TestAccGroupMapping_lifecycle(t *testing.T) {
 				),
 			},
 			{
-				// Import blocks take "org:team" too.
-				ResourceName:    addr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				ImportStateId:   "moby:platform",
+				// Import blocks take "org:team" too. Into a configuration
+				// that uses members (ids), the plan switches the tracked
+				// attribute from member_user_names to members; the same
+				// people, so apply would send no PATCH.
+				ResourceName:       addr,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithID,
+				ImportStateId:      "moby:platform",
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("members"), knownvalue.SetSizeExact(3)),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("member_user_names"), knownvalue.Null()),
+					},
+				},
 			},
 			{
 				// Add d and remove a: one PATCH with exactly that difference.
@@ -456,9 +504,19 @@ func TestAccGroupMapping_lifecycle(t *testing.T) {
 					gmOutOfBand(t, h, map[string]any{"op": "add", "path": "members", "value": []map[string]any{{"value": gmUserID(t, h, gmEmails["b"])}}})
 					mark()
 				},
+				// ...and the plan shows no change at all (no "- members ->
+				// null", which would read as removing everyone): state
+				// keeps tracking the current members.
 				Config: gmConfig(h, "platform", nil),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("members"), knownvalue.SetSizeExact(1)),
+					},
+				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("members"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("members"), knownvalue.SetSizeExact(1)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("member_user_names"), knownvalue.Null()),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkTeam(h, "platform", "b"),
@@ -524,7 +582,9 @@ func TestAccGroupMapping_orgChangeReplaces(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("docker_group_mapping.team", plancheck.ResourceActionReplace)},
 				},
-				ExpectError: regexp.MustCompile(`(?s)organization "whale" is not one\s+this\s+SSO\s+connection\s+provisions`),
+				// The error is on org_name, in the provider's words, with
+				// Docker's own text after it.
+				ExpectError: regexp.MustCompile(`(?s)Docker refused org_name\s+=\s+"whale".*set\s+org_name\s+to.*organization "whale" is not one\s+this\s+SSO\s+connection\s+provisions`),
 			},
 		},
 	})
@@ -538,7 +598,7 @@ func TestAccGroupMapping_importByIdentity(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		Steps: []resource.TestStep{
 			{
-				Config: gmConfig(h, "ident", []string{"a", "b"}),
+				Config: gmNamesConfig(h, "ident", "a", "b"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
 						"org_name":  knownvalue.StringExact("moby"),
@@ -553,7 +613,7 @@ func TestAccGroupMapping_importByIdentity(t *testing.T) {
 			},
 			{
 				// The identity follows a rename.
-				Config: gmConfig(h, "ident-renamed", []string{"a", "b"}),
+				Config: gmNamesConfig(h, "ident-renamed", "a", "b"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
 						"org_name":  knownvalue.StringExact("moby"),
@@ -584,8 +644,9 @@ func TestAccGroupMapping_createConflictNamesImport(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
-			Config:      h.scimProvider() + `resource "docker_group_mapping" "x" {` + "\n" + `  org_name = "moby"` + "\n" + `  team_name = "taken"` + "\n}\n",
-			ExpectError: regexp.MustCompile(`(?s)already exists.*` + id + `.*import`),
+			Config: h.scimProvider() + `resource "docker_group_mapping" "x" {` + "\n" + `  org_name = "moby"` + "\n" + `  team_name = "taken"` + "\n}\n",
+			// The advice leads with the import block, then names both CLIs.
+			ExpectError: regexp.MustCompile(`(?s)already exists.*` + id + `.*import \{.*id = "moby:taken".*terraform\s+import.*tofu\s+import`),
 		}},
 	})
 	if n := gmGroupsNamed(h, "moby:taken"); n != 1 {
@@ -752,6 +813,8 @@ data "docker_group_mapping" "readers" {
 						"docker_group_mapping.team", tfjsonpath.New("members"), compare.ValuesSame()),
 					statecheck.ExpectKnownValue("data.docker_group_mapping.readers", tfjsonpath.New("display_name"), knownvalue.StringExact("moby:readers")),
 					statecheck.ExpectKnownValue("data.docker_group_mapping.readers", tfjsonpath.New("members"), knownvalue.SetSizeExact(2)),
+					statecheck.ExpectKnownValue("data.docker_group_mapping.readers", tfjsonpath.New("member_user_names"),
+						gmNames("gm-ann@moby.example", "gm-cat@moby.example")),
 				},
 			},
 			{
@@ -764,6 +827,331 @@ data "docker_group_mapping" "missing" {
 				ExpectError: regexp.MustCompile(`(?s)No SCIM group named "moby:nobody"`),
 			},
 		},
+	})
+}
+
+// gmNamesConfig is the four users and a mapping of team whose
+// member_user_names are these HCL expressions (a letter a-d stands for
+// docker_scim_user.<letter>.user_name).
+func gmNamesConfig(h *testHub, team string, names ...string) string {
+	exprs := make([]string, len(names))
+	for i, n := range names {
+		if len(n) == 1 {
+			exprs[i] = "docker_scim_user." + n + ".user_name"
+		} else {
+			exprs[i] = strconv.Quote(n)
+		}
+	}
+	return h.scimProvider() + gmUsers + fmt.Sprintf(`
+resource "docker_group_mapping" "team" {
+  org_name          = "moby"
+  team_name         = %q
+  member_user_names = [%s]
+}
+`, team, strings.Join(exprs, ", "))
+}
+
+// gmNames is a check for a set of exactly these strings.
+func gmNames(names ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(names))
+	for i, n := range names {
+		checks[i] = knownvalue.StringExact(n)
+	}
+	return knownvalue.SetExact(checks)
+}
+
+// gmPriorValue checks an attribute's value before a planned change: with
+// plancheck.ExpectKnownValue on the planned value, it pins down what the
+// plan shows being added and removed.
+type gmPriorValue struct {
+	addr  string
+	path  tfjsonpath.Path
+	check knownvalue.Check
+}
+
+func (c gmPriorValue) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr || rc.Change == nil {
+			continue
+		}
+		v, err := tfjsonpath.Traverse(rc.Change.Before, c.path)
+		if err != nil {
+			resp.Error = fmt.Errorf("%s before the change: %w", c.addr, err)
+			return
+		}
+		if err := c.check.CheckValue(v); err != nil {
+			resp.Error = fmt.Errorf("%s.%s before the change: %w", c.addr, c.path, err)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("the plan has no change for %s", c.addr)
+}
+
+// gmNoPatchSince fails when a group PATCH was sent since *n.
+func gmNoPatchSince(rec *gmRecorder, n *int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := rec.since(*n); len(got) != 0 {
+			return fmt.Errorf("sent group PATCH requests %+v, want none", got)
+		}
+		return nil
+	}
+}
+
+func TestAccGroupMapping_memberUserNames(t *testing.T) {
+	h, rec := gmNewHub(t)
+	const addr = "docker_group_mapping.team"
+	var n int
+	mark := func() { n = rec.count() }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			{
+				// The users are created in the same apply: the references
+				// to user_name order them before the mapping, which
+				// resolves the emails to ids.
+				PreConfig: mark,
+				Config:    gmNamesConfig(h, "backend", "a", "b"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("member_user_names"), gmNames(gmEmails["a"], gmEmails["b"])),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("members"), knownvalue.Null()),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("member_user_names"), gmNames(gmEmails["a"], gmEmails["b"])),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("members"), knownvalue.Null()),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(checkTeam(h, "backend", "a", "b"), gmNoPatchSince(rec, &n)),
+			},
+			{
+				// Bob leaves and Cat joins: the plan shows both emails.
+				// Cat is written in capitals; Docker compares ignoring
+				// case, and refresh keeps the configured spelling, so the
+				// plan after apply is empty.
+				PreConfig: mark,
+				Config:    gmNamesConfig(h, "backend", "a", "GM-CAT@moby.example"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						gmPriorValue{addr, tfjsonpath.New("member_user_names"), gmNames(gmEmails["a"], gmEmails["b"])},
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("member_user_names"), gmNames(gmEmails["a"], "GM-CAT@moby.example")),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkTeam(h, "backend", "a", "c"),
+					checkMemberPatches(rec, &n, []string{"c"}, []string{"b"}),
+				),
+			},
+			{
+				// An address that is no user fails on member_user_names,
+				// naming it, before anything is sent: the rename in the
+				// same change does not happen either.
+				PreConfig:   mark,
+				Config:      gmNamesConfig(h, "renamed", "a", "nobody@moby.example"),
+				ExpectError: regexp.MustCompile(`(?s)Unknown group member.*"nobody@moby.example"\s+is\s+not\s+the\s+userName\s+of\s+any\s+SCIM\s+user`),
+			},
+			{
+				PreConfig: func() {
+					if got := rec.since(n); len(got) != 0 {
+						t.Fatalf("the failed apply sent group PATCH requests %+v, want none", got)
+					}
+					if n := gmGroupsNamed(h, "moby:backend"); n != 1 {
+						t.Fatalf("after the failed apply %d groups are named moby:backend, want 1", n)
+					}
+				},
+				Config:   gmNamesConfig(h, "backend", "a", "GM-CAT@moby.example"),
+				PlanOnly: true,
+			},
+			{
+				// Dropping member_user_names leaves membership alone and
+				// plans no change: no "- member_user_names -> null".
+				PreConfig: mark,
+				Config:    gmConfig(h, "backend", nil),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("member_user_names"), knownvalue.SetSizeExact(2)),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(checkTeam(h, "backend", "a", "c"), gmNoPatchSince(rec, &n)),
+			},
+		},
+	})
+}
+
+func TestAccGroupMapping_memberUserNamesValidation(t *testing.T) {
+	h := newHub(t)
+	cases := map[string]struct{ attrs, want string }{
+		"not an email": {`member_user_names = ["gm-ann"]`, `(?s)Invalid email address.*member_user_names.*"gm-ann"`},
+		"both": {`member_user_names = ["gm-ann@moby.example"]` + "\n" + `  members = ["0b9f3a52-1c7e-4d2a-9f60-3e8b5a7c1d24"]`,
+			`(?s)Invalid Attribute Combination.*member_user_names.*members`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6,
+				Steps: []resource.TestStep{{
+					Config: h.scimProvider() + fmt.Sprintf(`
+resource "docker_group_mapping" "x" {
+  org_name  = "moby"
+  team_name = "checked"
+  %s
+}
+`, tc.attrs),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+// Switching from members to member_user_names for the same people changes
+// no membership: the apply sends no PATCH.
+func TestAccGroupMapping_switchToUserNames(t *testing.T) {
+	h, rec := gmNewHub(t)
+	const addr = "docker_group_mapping.team"
+	var n int
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			{Config: gmConfig(h, "switch", []string{"a", "b"}), Check: checkTeam(h, "switch", "a", "b")},
+			{
+				PreConfig: func() { n = rec.count() },
+				Config:    gmNamesConfig(h, "switch", "a", "b"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("member_user_names"), gmNames(gmEmails["a"], gmEmails["b"])),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("members"), knownvalue.Null()),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(checkTeam(h, "switch", "a", "b"), gmNoPatchSince(rec, &n)),
+			},
+		},
+	})
+}
+
+// gmSeedOutside makes the users ann, bob and cat and the group moby:backend
+// holding ann and bob, outside Terraform, as an identity provider would.
+func gmSeedOutside(t *testing.T, h *testHub) map[string]string {
+	t.Helper()
+	ids := map[string]string{}
+	for _, l := range []string{"a", "b", "c"} {
+		status, body := h.scim(http.MethodPost, "/Users", map[string]any{
+			"schemas": []string{"urn:ietf:params:scim:schemas:core:2.0:User"}, "userName": gmEmails[l], "active": true,
+		})
+		if status != http.StatusCreated {
+			t.Fatalf("seeding user %s: %d %v", gmEmails[l], status, body)
+		}
+		ids[l] = body["id"].(string)
+	}
+	status, body := h.scim(http.MethodPost, "/Groups", map[string]any{
+		"schemas":     []string{"urn:ietf:params:scim:schemas:core:2.0:Group"},
+		"displayName": "moby:backend",
+		"members":     []map[string]any{{"value": ids["a"]}, {"value": ids["b"]}},
+	})
+	if status != http.StatusCreated {
+		t.Fatalf("seeding group: %d %v", status, body)
+	}
+	return ids
+}
+
+// gmImportConfig imports the group by "MOBY:Backend" (in capitals: Docker's
+// names are lower case and the import ignores case) into a mapping with
+// these extra attributes.
+func gmImportConfig(h *testHub, attrs string) string {
+	return h.scimProvider() + `
+import {
+  to = docker_group_mapping.team
+  id = "MOBY:Backend"
+}
+
+resource "docker_group_mapping" "team" {
+  org_name  = "moby"
+  team_name = "backend"
+` + attrs + `}
+`
+}
+
+// checkOnePatch asserts that since *n exactly one group PATCH was sent,
+// adding exactly add and removing exactly remove (SCIM ids).
+func checkOnePatch(rec *gmRecorder, n *int, add, remove string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		want := []gmOp{
+			{Op: "add", Path: "members", Values: []string{add}},
+			{Op: "remove", Path: fmt.Sprintf("members[value eq %q]", remove)},
+		}
+		got := rec.since(*n)
+		if len(got) != 1 || !slices.EqualFunc(got[0], want, func(a, b gmOp) bool {
+			return a.Op == b.Op && a.Path == b.Path && slices.Equal(a.Values, b.Values)
+		}) {
+			return fmt.Errorf("sent group PATCH requests %+v, want one %+v", got, want)
+		}
+		return nil
+	}
+}
+
+// Importing into a configuration that does not manage membership shows no
+// change and removes no one; managing it afterwards by email plans exactly
+// the difference.
+func TestAccGroupMapping_importUnmanaged(t *testing.T) {
+	h, rec := gmNewHub(t)
+	ids := gmSeedOutside(t, h)
+	const addr = "docker_group_mapping.team"
+	var n int
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { n = rec.count() },
+				Config:    gmImportConfig(h, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("member_user_names"), gmNames(gmEmails["a"], gmEmails["b"])),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("members"), knownvalue.Null()),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(checkTeam(h, "backend", "a", "b"), gmNoPatchSince(rec, &n)),
+			},
+			{
+				PreConfig: func() { n = rec.count() },
+				Config:    gmImportConfig(h, `  member_user_names = ["gm-bob@moby.example", "gm-cat@moby.example"]`+"\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						gmPriorValue{addr, tfjsonpath.New("member_user_names"), gmNames(gmEmails["a"], gmEmails["b"])},
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("member_user_names"), gmNames(gmEmails["b"], gmEmails["c"])),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(checkTeam(h, "backend", "b", "c"), checkOnePatch(rec, &n, ids["c"], ids["a"])),
+			},
+		},
+	})
+}
+
+// Importing into a configuration with member_user_names plans exactly the
+// difference between the group and the configuration, by email.
+func TestAccGroupMapping_importWithUserNames(t *testing.T) {
+	h, rec := gmNewHub(t)
+	ids := gmSeedOutside(t, h)
+	const addr = "docker_group_mapping.team"
+	n := 0
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config: gmImportConfig(h, `  member_user_names = ["gm-bob@moby.example", "gm-cat@moby.example"]`+"\n"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					gmPriorValue{addr, tfjsonpath.New("member_user_names"), gmNames(gmEmails["a"], gmEmails["b"])},
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("member_user_names"), gmNames(gmEmails["b"], gmEmails["c"])),
+				},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(checkTeam(h, "backend", "b", "c"), checkOnePatch(rec, &n, ids["c"], ids["a"])),
+		}},
 	})
 }
 

@@ -7,13 +7,15 @@ resource "docker_scim_user" "sam" {
 }
 
 # Team "platform" of organization "moby" has exactly Jane and Sam: anyone
-# added outside Terraform is removed again on the next apply.
+# added outside Terraform is removed again on the next apply. Plans name the
+# people who join and leave by email. Referring to user_name (rather than
+# writing the address) makes Terraform create the users first.
 resource "docker_group_mapping" "platform" {
   org_name  = "moby"
   team_name = "platform"
-  members = [
-    docker_scim_user.jane.id,
-    docker_scim_user.sam.id,
+  member_user_names = [
+    docker_scim_user.jane.user_name,
+    docker_scim_user.sam.user_name,
   ]
 }
 
