@@ -63,9 +63,20 @@ provider "docker" {
   password = var.password
 }
 
+variable "token_generation" {
+  type        = string
+  default     = "1"
+  description = "Change it to rotate the SCIM token in the next apply."
+}
+
 resource "docker_scim_connection" "this" {
   org_name          = var.org_name
   sso_connection_id = var.sso_connection_id
+
+  # Rotating in this layout is one apply: while the new token is unknown,
+  # the users and the mapping below keep their state, and they are read
+  # through the new token from the next plan on.
+  rotation_triggers = { generation = var.token_generation }
 }
 
 # Unknown until the connection is created: Terraform orders every resource

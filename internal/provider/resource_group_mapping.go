@@ -385,12 +385,9 @@ func (r *GroupMappingResource) Create(ctx context.Context, req resource.CreateRe
 	if err != nil {
 		var conflict *scim.ConflictError
 		if errors.As(err, &conflict) && conflict.ExistingID != "" {
-			resp.Diagnostics.AddAttributeError(path.Root("team_name"), "SCIM group already exists",
-				fmt.Sprintf("A SCIM group named %q already exists on this SSO connection (id %s). "+
-					"To manage it here, import it with an import block:\n\n"+
-					"  import {\n    to = <address>\n    id = %q\n  }\n\n"+
-					"or with `terraform import <address> %s` (or `tofu import <address> %s`).",
-					name, conflict.ExistingID, name, name, name))
+			diagnostics.AddAlreadyExists(&resp.Diagnostics, path.Root("team_name"), "SCIM group",
+				fmt.Sprintf("A SCIM group named %q already exists on this SSO connection (id %s).", name, conflict.ExistingID),
+				name)
 			return
 		}
 		r.addCreateError(ctx, &resp.Diagnostics, client, plan, name, first, err)

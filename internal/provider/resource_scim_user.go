@@ -462,13 +462,8 @@ func (r *SCIMUserResource) saveUser(ctx context.Context, state *tfsdk.State, pri
 // an organization the connection does not provision points at org_name,
 // in the provider's words rather than the SCIM field's.
 func addUserWriteError(diags *diag.Diagnostics, action string, plan scimUserModel, err error) {
-	if scim.IsOrgOutOfScope(err) && !plan.OrgName.IsNull() {
-		diags.AddAttributeError(path.Root("org_name"), "Organization not provisioned by this SSO connection",
-			fmt.Sprintf("Couldn't %s SCIM user %q: org_name %q is not an organization that this SSO connection "+
-				"provisions. An organization's connection provisions only that organization; a company's connection "+
-				"provisions the company's organizations. Set org_name to one of those, or leave it unset for the "+
-				"connection's default organization.\n\nDocker answered: %s",
-				action, plan.UserName.ValueString(), plan.OrgName.ValueString(), err))
+	if scim.IsOrgOutOfScope(err) && diagnostics.AddOrgNotProvisioned(diags, path.Root("org_name"), "org_name",
+		plan.OrgName.ValueString(), action, "SCIM user", plan.UserName.ValueString(), err) {
 		return
 	}
 	diagnostics.AddClientError(diags, diagnostics.SCIM, action, "SCIM user", plan.UserName.ValueString(), err)

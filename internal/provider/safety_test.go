@@ -565,7 +565,7 @@ resource "docker_scim_user" "s" {
   org_name  = "whale"
 }
 `,
-			ExpectError: regexp.MustCompile(`(?s)Organization not provisioned by this SSO\s+connection.*with docker_scim_user.s,.*org_name\s+=\s+"whale".*org_name "whale" is not an`),
+			ExpectError: regexp.MustCompile(`(?s)Error creating SCIM user.*with docker_scim_user.s,.*org_name\s+=\s+"whale".*Docker\s+refused\s+org_name\s+=\s+"whale"`),
 		}},
 	})
 }
