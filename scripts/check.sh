@@ -5,6 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+. scripts/versions.env
 
 mkdir -p bin
 export TF_CLI_CONFIG_FILE="$root/bin/empty.tfrc"
@@ -29,10 +30,10 @@ step "pinned CLIs (make tools)"
 step "unit tests, mockhub included, with the race detector"
 go test -race -count=1 -skip '^TestAcc' ./...
 
-step "acceptance tests on OpenTofu 1.12.6"
+step "acceptance tests on OpenTofu ${TOFU_VERSION#v}"
 make --no-print-directory testacc
 
-step "acceptance tests on Terraform 1.5.7"
+step "acceptance tests on Terraform ${TERRAFORM_VERSION#v}"
 make --no-print-directory testacc-tf15
 
 step "fuzz targets, briefly"
