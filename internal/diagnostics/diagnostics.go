@@ -9,7 +9,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
 )
@@ -28,11 +27,6 @@ const (
 // action "create", what "SCIM user", id "jane@example.com".
 func AddClientError(diags *diag.Diagnostics, api API, action, what, id string, err error) {
 	diags.AddError(Summary(action, what), Detail(api, action, what, id, err))
-}
-
-// AddAttributeClientError is AddClientError tied to an attribute path.
-func AddAttributeClientError(diags *diag.Diagnostics, p path.Path, api API, action, what, id string, err error) {
-	diags.AddAttributeError(p, Summary(action, what), Detail(api, action, what, id, err))
 }
 
 // Summary is the diagnostic summary for a failed action, e.g. "Error creating SCIM user".
