@@ -24,6 +24,12 @@ fi
 step "go vet"
 go vet ./...
 
+step "deadcode: nothing unreachable from main (code only tests call counts as dead)"
+dead=$(go run "golang.org/x/tools/cmd/deadcode@${DEADCODE_VERSION}" ./...)
+if [ -n "$dead" ]; then
+  echo "$dead"; exit 1
+fi
+
 step "pinned CLIs (make tools)"
 ./scripts/tools.sh all
 
