@@ -5,6 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+. scripts/versions.env
 
 mkdir -p bin
 export TF_CLI_CONFIG_FILE="$root/bin/empty.tfrc"
@@ -23,20 +24,26 @@ fi
 step "go vet"
 go vet ./...
 
+step "deadcode: nothing unreachable from main (code only tests call counts as dead)"
+dead=$(go run "golang.org/x/tools/cmd/deadcode@${DEADCODE_VERSION}" ./...)
+if [ -n "$dead" ]; then
+  echo "$dead"; exit 1
+fi
+
 step "pinned CLIs (make tools)"
 ./scripts/tools.sh all
 
 step "unit tests, mockhub included, with the race detector"
 go test -race -count=1 -skip '^TestAcc' ./...
 
-step "acceptance tests on OpenTofu 1.12.6"
+step "acceptance tests on OpenTofu ${TOFU_VERSION#v}"
 make --no-print-directory testacc
 
-step "acceptance tests on Terraform 1.5.7"
+step "acceptance tests on Terraform ${TERRAFORM_VERSION#v}"
 make --no-print-directory testacc-tf15
 
 step "fuzz targets, briefly"
-./scripts/fuzz.sh "${FUZZTIME:-10s}"
+./scripts/fuzz.sh ${FUZZTIME:+"$FUZZTIME"}
 
 step "generated docs are current"
 make --no-print-directory docs-check

@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 mode=${1:-generate}
-TFPLUGINDOCS_VERSION=v0.25.0
+. scripts/versions.env
 
 [ -x bin/tofu ] || ./scripts/tools.sh tofu
 if ! [ -x bin/tfplugindocs ]; then

@@ -8,12 +8,22 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bin="$root/bin"
 mkdir -p "$bin"
 
-TOFU_VERSION=${TOFU_VERSION:-v1.12.6}
-TERRAFORM_VERSION=${TERRAFORM_VERSION:-v1.5.7}
+# shellcheck source=versions.env
+. "$root/scripts/versions.env"
+
+# has_version BINARY WANT: the binary runs and its `version` output contains
+# WANT. The output is captured before matching: piping into `grep -q` under
+# pipefail fails at random when grep exits early and the CLI gets SIGPIPE.
+has_version() {
+  local out
+  [ -x "$1" ] || return 1
+  out=$("$1" version 2>/dev/null) || return 1
+  [[ $out == *"$2"* ]]
+}
 
 build_tofu() {
   local out="$bin/tofu"
-  if [ -x "$out" ] && "$out" version 2>/dev/null | grep -q "OpenTofu ${TOFU_VERSION}"; then
+  if has_version "$out" "OpenTofu ${TOFU_VERSION}"; then
     return 0
   fi
   echo "tools: building OpenTofu ${TOFU_VERSION} (first time takes several minutes)" >&2
@@ -35,7 +45,7 @@ build_tofu() {
 
 build_terraform() {
   local out="$bin/terraform"
-  if [ -x "$out" ] && "$out" version 2>/dev/null | grep -q "Terraform ${TERRAFORM_VERSION}"; then
+  if has_version "$out" "Terraform ${TERRAFORM_VERSION}"; then
     return 0
   fi
   echo "tools: building Terraform ${TERRAFORM_VERSION} (the last MPL-2.0 release)" >&2

@@ -89,24 +89,6 @@ func (c *Client) ListSSOConnections(ctx context.Context, scope Scope) ([]SSOConn
 	return listAll[SSOConnection](ctx, c, c.base+"/v2/"+p+"/sso/connections")
 }
 
-// GetSSOConnection returns one SSO connection; an unknown id, or one on
-// another org or company, matches httpx.ErrNotFound.
-func (c *Client) GetSSOConnection(ctx context.Context, scope Scope, id string) (*SSOConnection, error) {
-	target, err := c.connectionURL(scope, id, "")
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.do(ctx, http.MethodGet, target, nil)
-	if err != nil {
-		return nil, err
-	}
-	conn, err := decode[SSOConnection](resp)
-	if err == nil && conn.ID == "" {
-		return nil, fmt.Errorf("%s %s: response has no id", resp.Method, resp.Path)
-	}
-	return conn, err
-}
-
 // GetSCIM returns the connection's SCIM state.
 func (c *Client) GetSCIM(ctx context.Context, scope Scope, connID string) (*SCIMState, error) {
 	target, err := c.connectionURL(scope, connID, "/scim")
@@ -258,19 +240,6 @@ func (c *Client) ListOrgMembers(ctx context.Context, org string) ([]OrgMember, e
 	return listAll[OrgMember](ctx, c, paged(target))
 }
 
-// RemoveOrgMember removes the user from the org.
-func (c *Client) RemoveOrgMember(ctx context.Context, org, username string) error {
-	if username == "" {
-		return errors.New("hub: empty username")
-	}
-	target, err := c.orgURL(org, "/members/"+url.PathEscape(username))
-	if err != nil {
-		return err
-	}
-	_, err = c.do(ctx, http.MethodDelete, target, nil)
-	return err
-}
-
 // ListTeams returns every team of the org.
 func (c *Client) ListTeams(ctx context.Context, org string) ([]Team, error) {
 	target, err := c.orgURL(org, "/groups")
@@ -278,23 +247,6 @@ func (c *Client) ListTeams(ctx context.Context, org string) ([]Team, error) {
 		return nil, err
 	}
 	return listAll[Team](ctx, c, paged(target))
-}
-
-// GetTeam returns one team of the org; an unknown team matches
-// httpx.ErrNotFound.
-func (c *Client) GetTeam(ctx context.Context, org, team string) (*Team, error) {
-	if team == "" {
-		return nil, errors.New("hub: empty team name")
-	}
-	target, err := c.orgURL(org, "/groups/"+url.PathEscape(team))
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.do(ctx, http.MethodGet, target, nil)
-	if err != nil {
-		return nil, err
-	}
-	return decode[Team](resp)
 }
 
 // ListTeamMembers returns every member of the team.

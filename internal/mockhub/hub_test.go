@@ -2,6 +2,7 @@ package mockhub
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -254,6 +255,9 @@ func TestMockStatsAndReset(t *testing.T) {
 	} {
 		if got := r.num("by_route", route); got != n {
 			t.Errorf("%s = %d, want %d (%s)", route, got, n, r.raw)
+		}
+		if !slices.Contains(r.list("routes"), any(route)) {
+			t.Errorf("routes lack %s: %s", route, r.raw)
 		}
 	}
 

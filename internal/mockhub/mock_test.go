@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -214,8 +215,11 @@ func TestConcurrentPatches(t *testing.T) {
 	e := newEnv(t)
 	id := e.createUser("race@moby.example")
 	var members []string
+	emailOf := map[string]string{} // SCIM id → email
 	for i := range 8 {
-		members = append(members, e.createUser(fmt.Sprintf("racer%d@moby.example", i)))
+		email := fmt.Sprintf("racer%d@moby.example", i)
+		members = append(members, e.createUser(email))
+		emailOf[members[i]] = email
 	}
 	g := e.scim("POST", "/Groups", groupBody("moby:race"))
 	gid := g.str("id")
@@ -262,9 +266,21 @@ func TestConcurrentPatches(t *testing.T) {
 	}
 	// The team holds exactly the group's members.
 	r = e.scim("GET", "/Groups/"+gid, nil)
-	team := e.teamMembers("moby", "race")
-	if len(team) != len(r.list("members")) {
-		t.Errorf("team %v, group %s", team, r.raw)
+	group := []string{}
+	for _, m := range r.list("members") {
+		id, _ := m.(map[string]any)["value"].(string)
+		group = append(group, emailOf[id])
+	}
+	tm := e.hub("GET", "/v2/orgs/moby/groups/race/members?page_size=100", nil)
+	want(t, tm, 200)
+	team := []string{}
+	for _, m := range tm.list("results") {
+		team = append(team, m.(map[string]any)["email"].(string))
+	}
+	slices.Sort(group)
+	slices.Sort(team)
+	if !slices.Equal(team, group) {
+		t.Errorf("team %v, group %v (%s)", team, group, r.raw)
 	}
 }
 
@@ -293,10 +309,16 @@ func FuzzSCIMRequestDecoding(f *testing.F) {
 		srv.ServeHTTP(rec, req)
 		return rec
 	}
-	rec := send("POST", "/Users", []byte(`{"schemas":["`+userURN+`"],"userName":"fuzz@moby.example"}`))
-	uid := extractID(rec.Body.String())
-	rec = send("POST", "/Groups", []byte(`{"schemas":["`+groupURN+`"],"displayName":"moby:fuzz"}`))
-	gid := extractID(rec.Body.String())
+	seed := func(path, body string) string {
+		rec := send("POST", path, []byte(body))
+		id := extractID(rec.Body.String())
+		if rec.Code != http.StatusCreated || id == "" {
+			f.Fatalf("seeding POST %s: %d %s", path, rec.Code, rec.Body)
+		}
+		return id
+	}
+	uid := seed("/Users", `{"schemas":["`+userURN+`"],"userName":"fuzz@moby.example"}`)
+	gid := seed("/Groups", `{"schemas":["`+groupURN+`"],"displayName":"moby:fuzz"}`)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, c := range []struct{ method, path string }{
 			{"POST", "/Users"}, {"POST", "/Groups"}, {"PUT", "/Users/" + uid}, {"PUT", "/Groups/" + gid},

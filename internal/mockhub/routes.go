@@ -7,9 +7,9 @@ import (
 )
 
 // routes registers every endpoint. The patterns double as the route names
-// /_mock/stats counts by.
+// /_mock/stats counts by, and lists under "routes".
 func (s *Server) routes() {
-	m := http.NewServeMux()
+	m := &namedMux{ServeMux: http.NewServeMux()}
 	b := SCIMBasePath
 
 	// SCIM 2.0.
@@ -52,7 +52,7 @@ func (s *Server) routes() {
 		m.HandleFunc("POST "+scope+"/sso/connections/{id}/scim/token", s.hubRotateSCIM)
 		m.HandleFunc("DELETE "+scope+"/sso/connections/{id}/scim", s.hubDisableSCIM)
 	}
-	s.mux = m
+	s.mux, s.routeNames = m.ServeMux, m.names
 
 	mock := http.NewServeMux()
 	mock.HandleFunc("GET /_mock/stats", s.mockStats)
@@ -66,8 +66,21 @@ func (s *Server) routes() {
 	s.mock = mock
 }
 
+// namedMux is a ServeMux that remembers the patterns registered on it.
+type namedMux struct {
+	*http.ServeMux
+	names []string
+}
+
+func (m *namedMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.ServeMux.HandleFunc(pattern, h)
+	m.names = append(m.names, pattern)
+}
+
 func (s *Server) mockStats(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, "application/json", s.stats.json())
+	out := s.stats.json()
+	out["routes"] = s.routeNames
+	writeJSON(w, http.StatusOK, "application/json", out)
 }
 
 func (s *Server) mockGetFaults(w http.ResponseWriter, r *http.Request) {

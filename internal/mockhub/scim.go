@@ -232,14 +232,6 @@ func (s *Server) scimServiceProviderConfig(w http.ResponseWriter, r *http.Reques
 	})
 }
 
-func schemaList() []*se.Schema {
-	return []*se.Schema{se.UserSchema, se.GroupSchema, se.DockerUserExtension}
-}
-
-func resourceTypeList() []*se.ResourceType {
-	return []*se.ResourceType{se.UserResourceType, se.GroupResourceType}
-}
-
 func listResponse(total, start int, resources []any) map[string]any {
 	if resources == nil {
 		resources = []any{}
@@ -258,7 +250,7 @@ func (s *Server) scimSchemas(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var out []any
-	for _, sc := range schemaList() {
+	for _, sc := range se.Schemas() {
 		out = append(out, se.SchemaJSON(sc, scimBaseURL(r)))
 	}
 	writeJSON(w, http.StatusOK, scimContentType, listResponse(len(out), 1, out))
@@ -269,7 +261,7 @@ func (s *Server) scimSchema(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	for _, sc := range schemaList() {
+	for _, sc := range se.Schemas() {
 		if strings.EqualFold(sc.ID, id) {
 			writeJSON(w, http.StatusOK, scimContentType, se.SchemaJSON(sc, scimBaseURL(r)))
 			return
@@ -283,7 +275,7 @@ func (s *Server) scimResourceTypes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var out []any
-	for _, rt := range resourceTypeList() {
+	for _, rt := range se.ResourceTypes() {
 		out = append(out, se.ResourceTypeJSON(rt, scimBaseURL(r)))
 	}
 	writeJSON(w, http.StatusOK, scimContentType, listResponse(len(out), 1, out))
@@ -294,7 +286,7 @@ func (s *Server) scimResourceType(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PathValue("name")
-	for _, rt := range resourceTypeList() {
+	for _, rt := range se.ResourceTypes() {
 		if strings.EqualFold(rt.Name, name) || strings.EqualFold(rt.ID, name) {
 			writeJSON(w, http.StatusOK, scimContentType, se.ResourceTypeJSON(rt, scimBaseURL(r)))
 			return

@@ -65,6 +65,9 @@ type Server struct {
 	stats  stats
 	faults faultState
 	tokens accessTokens
+
+	// routeNames are mux's patterns, the keys by_route may hold.
+	routeNames []string
 }
 
 // New builds a Server from opts: the state file when it exists, else the seed.

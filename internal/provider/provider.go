@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/dockerscim/terraform-provider-docker/internal/hub"
 	"github.com/dockerscim/terraform-provider-docker/internal/validators"
 )
 
@@ -25,7 +26,7 @@ const Address = "registry.terraform.io/dockerscim/docker"
 
 // DefaultHubHost is Docker Hub's API, used when neither host nor
 // DOCKER_HUB_HOST is set.
-const DefaultHubHost = "https://hub.docker.com"
+const DefaultHubHost = hub.DefaultHost
 
 // Environment variables read when the matching attribute is not set.
 const (

@@ -80,7 +80,7 @@ const refusedRetryWindow = 3 * time.Minute
 // httpOptions are the transport settings both clients share.
 func (d *providerData) httpOptions(secrets ...string) httpx.Options {
 	return httpx.Options{
-		UserAgent:         "terraform-provider-docker/" + d.settings.version,
+		UserAgent:         httpx.UserAgent(d.settings.version),
 		Timeout:           d.settings.timeout,
 		RequestsPerSecond: d.settings.requestsPerSecond,
 		// A 429 or 503 means the server did not act: under a storm of them a

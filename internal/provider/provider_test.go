@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -157,18 +158,32 @@ func (h *testHub) call(method, url, auth string, body any) (int, map[string]any)
 	return resp.StatusCode, out
 }
 
-// scimUsers lists the connection's users as userName → resource.
+// scimUsers lists the connection's users as userName → resource, reading
+// every page until it holds totalResults users.
 func (h *testHub) scimUsers() map[string]map[string]any {
 	h.t.Helper()
-	status, body := h.scim(http.MethodGet, "/Users?count=200", nil)
-	if status != http.StatusOK {
-		h.t.Fatalf("listing users: status %d: %v", status, body)
-	}
 	out := map[string]map[string]any{}
-	resources, _ := body["Resources"].([]any)
-	for _, r := range resources {
-		u := r.(map[string]any)
-		out[strings.ToLower(u["userName"].(string))] = u
+	for start := 1; ; {
+		status, body := h.scim(http.MethodGet, fmt.Sprintf("/Users?startIndex=%d&count=200", start), nil)
+		if status != http.StatusOK {
+			h.t.Fatalf("listing users from %d: status %d: %v", start, status, body)
+		}
+		total, ok := body["totalResults"].(float64)
+		if !ok {
+			h.t.Fatalf("listing users from %d: no totalResults: %v", start, body)
+		}
+		resources, _ := body["Resources"].([]any)
+		for _, r := range resources {
+			u := r.(map[string]any)
+			out[strings.ToLower(u["userName"].(string))] = u
+		}
+		start += len(resources)
+		if start > int(total) {
+			break
+		}
+		if len(resources) == 0 {
+			h.t.Fatalf("listing users: empty page at %d of %v", start, total)
+		}
 	}
 	return out
 }
@@ -189,14 +204,48 @@ func (h *testHub) orgMembers(org string) map[string]string {
 	return out
 }
 
+// stats reads mockhub's /_mock/stats, failing the test on anything but a
+// well-formed answer.
+func (h *testHub) stats() (total int, byRoute map[string]any, routes []any) {
+	h.t.Helper()
+	status, stats := h.mock(http.MethodGet, "/stats", nil)
+	n, okTotal := stats["requests_total"].(float64)
+	byRoute, okByRoute := stats["by_route"].(map[string]any)
+	routes, okRoutes := stats["routes"].([]any)
+	if status != http.StatusOK || !okTotal || !okByRoute || !okRoutes || len(routes) == 0 {
+		h.t.Fatalf("reading mockhub's stats: status %d: %v", status, stats)
+	}
+	return int(n), byRoute, routes
+}
+
 // requestsTo counts the requests mockhub served for one route template, such
-// as "PATCH /v2/scim/2.0/Groups/{id}".
+// as "PATCH /v2/scim/2.0/Groups/{id}". A route mockhub does not serve fails
+// the test, so that a misspelled route cannot make a count of 0 pass.
 func (h *testHub) requestsTo(route string) int {
 	h.t.Helper()
-	_, stats := h.mock(http.MethodGet, "/stats", nil)
-	byRoute, _ := stats["by_route"].(map[string]any)
-	n, _ := byRoute[route].(float64)
-	return int(n)
+	_, byRoute, routes := h.stats()
+	if !slices.Contains(routes, any(route)) {
+		h.t.Fatalf("requestsTo(%q): mockhub serves no such route; it serves %v", route, routes)
+	}
+	if v, ok := byRoute[route]; ok {
+		n, ok := v.(float64)
+		if !ok {
+			h.t.Fatalf("requestsTo(%q): count %v is not a number", route, v)
+		}
+		return int(n)
+	}
+	return 0
+}
+
+// checkNoRequests fails t unless mockhub has served no request at all (SCIM,
+// management or sign-in), as for configurations rejected before any
+// provider call reaches a server. Register it with t.Cleanup after newHub
+// so that it runs once the parallel subtests have finished.
+func (h *testHub) checkNoRequests(t *testing.T) {
+	t.Helper()
+	if total, byRoute, _ := h.stats(); total != 0 {
+		t.Errorf("invalid configurations sent %d requests, want none: %v", total, byRoute)
+	}
 }
 
 // workDir returns a folder under the test's temp dir, for configs run by hand.

@@ -403,15 +403,9 @@ resource "docker_scim_user" "x" {
   user_name = "x@moby.example"
 }`, h.info.SCIMBaseURL, h.info.SCIMToken), `(?s)max_requests_per_second.*at least 0\.1`},
 	}
-	t.Cleanup(func() {
-		_, stats := h.mock(http.MethodGet, "/stats", nil)
-		byMethod, _ := stats["by_method"].(map[string]any)
-		for _, m := range []string{"POST", "PUT", "PATCH", "DELETE"} {
-			if n, _ := byMethod[m].(float64); n != 0 {
-				t.Errorf("invalid configurations sent %v %s requests, want none", n, m)
-			}
-		}
-	})
+	// Plan only, and every configuration is invalid: no request of any
+	// kind (not even a read) may reach mockhub. Runs after the subtests.
+	t.Cleanup(func() { h.checkNoRequests(t) })
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{

@@ -314,7 +314,7 @@ func (f *Filter) Match(r Resource) bool {
 // spelling and the value as written, so that a store can answer it from an
 // index. The store must then compare as the attribute's caseExact says:
 // userName and displayName ignore case, id and externalId do not (see
-// CaseExact).
+// Attribute.CaseExact).
 func (f *Filter) Equality() (attr, value string, ok bool) {
 	if f == nil || f.impl.never {
 		return "", "", false
@@ -325,20 +325,6 @@ func (f *Filter) Equality() (attr, value string, ok bool) {
 		return "", "", false
 	}
 	return n.ref.attr.Name, n.cv.raw, true
-}
-
-// CaseExact reports whether values of the attribute named path (any spelling,
-// dotted or URN-qualified) are compared case-sensitively; unknown names
-// report true.
-func CaseExact(rt *ResourceType, path string) bool {
-	ref, ok := resolveKey(rt, path)
-	if !ok || ref.attr == nil {
-		return true
-	}
-	if ref.sub != nil {
-		return ref.sub.CaseExact
-	}
-	return ref.attr.CaseExact
 }
 
 // compiler binds parsed expressions to a resource type.

@@ -321,22 +321,3 @@ func TestFilterOnGoValues(t *testing.T) {
 		})
 	}
 }
-
-func TestCaseExact(t *testing.T) {
-	tests := map[string]bool{
-		"userName":     false,
-		"USERNAME":     false,
-		"id":           true,
-		"externalId":   true,
-		"emails.value": false,
-		"urn:ietf:params:scim:schemas:extension:docker:2.0:User:dockerRole": false,
-		"nope": true,
-	}
-	for path, want := range tests {
-		t.Run(path, func(t *testing.T) {
-			if got := CaseExact(UserResourceType, path); got != want {
-				t.Errorf("CaseExact = %v, want %v", got, want)
-			}
-		})
-	}
-}
