@@ -59,6 +59,10 @@ func Summary(action, what string) string {
 
 // Detail words a failed action and appends advice for the error's kind.
 func Detail(api API, action, what, id string, err error) string {
+	var endpoint *scim.EndpointError
+	if errors.As(err, &endpoint) && !endpoint.ClaimReport() {
+		return fmt.Sprintf("Not attempted: %s is not a SCIM API (see the first error for details).", endpoint.BaseURL)
+	}
 	subject := what
 	if id != "" {
 		subject = fmt.Sprintf("%s %q", what, id)

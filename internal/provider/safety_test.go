@@ -219,6 +219,9 @@ func TestAccSafety_wrongBaseURLKeepsState(t *testing.T) {
 		if !strings.Contains(out, wrong+" is not a SCIM API") || !strings.Contains(out, "/v2/scim/2.0") {
 			t.Fatalf("%s does not name the wrong URL and the expected one:\n%s", cmd[0], out)
 		}
+		if n := strings.Count(out, "The SCIM base URL does not lead to a SCIM API"); n != 1 {
+			t.Fatalf("%s explains the wrong URL %d times, want once:\n%s", cmd[0], n, out)
+		}
 		if n := strings.Count(out, "will be created"); n != 0 {
 			t.Fatalf("%s plans %d users for creation:\n%s", cmd[0], n, out)
 		}

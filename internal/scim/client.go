@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
 )
@@ -42,6 +43,10 @@ type Client struct {
 
 	spcMu sync.Mutex
 	spc   *ServiceProviderConfig
+
+	// notSCIM is set once the base URL has shown it is not a SCIM API: the
+	// same URL serves every later request, so they fail without being sent.
+	notSCIM atomic.Pointer[EndpointError]
 }
 
 // New returns a Client for cfg.
@@ -76,6 +81,9 @@ type request struct {
 }
 
 func (c *Client) do(ctx context.Context, r request) (*httpx.Response, error) {
+	if known := c.notSCIM.Load(); known != nil {
+		return nil, known
+	}
 	header := http.Header{
 		"Authorization": {"Bearer " + c.token},
 		"Accept":        {contentType},
@@ -106,15 +114,29 @@ func (c *Client) do(ctx context.Context, r request) (*httpx.Response, error) {
 // is not a SCIM error, or a ServiceProviderConfig that is not one. It
 // deliberately does not wrap the 404, so that errors.Is(err,
 // httpx.ErrNotFound) is false and a wrong URL is never taken for "every
-// user was deleted".
+// user was deleted". The client returns the same error for every request
+// after the first, unsent.
 type EndpointError struct {
 	BaseURL string // the configured base URL (it carries no secret)
 	Reason  string // what gave it away, with the answer's text
+
+	reported atomic.Bool
 }
 
 // Error names the base URL and what showed it is not a SCIM API.
 func (e *EndpointError) Error() string {
 	return fmt.Sprintf("%s is not a SCIM API: %s", e.BaseURL, e.Reason)
+}
+
+// ClaimReport is true for exactly one caller: the one whose diagnostic
+// explains the error in full, while the others refer to it in a line.
+func (e *EndpointError) ClaimReport() bool { return e.reported.CompareAndSwap(false, true) }
+
+// notSCIMAPI records that the base URL is not a SCIM API and returns the
+// error every request reports from now on.
+func (c *Client) notSCIMAPI(reason string) *EndpointError {
+	c.notSCIM.CompareAndSwap(nil, &EndpointError{BaseURL: c.base, Reason: reason})
+	return c.notSCIM.Load()
 }
 
 // checkEndpoint turns a 404 that is not a SCIM error into an
@@ -126,11 +148,8 @@ func (c *Client) checkEndpoint(err error) error {
 	if !errors.As(err, &he) || he.StatusCode != http.StatusNotFound || slices.Contains(he.Schemas, SchemaError) {
 		return err
 	}
-	return &EndpointError{
-		BaseURL: c.base,
-		Reason: fmt.Sprintf("%s %s answered 404 without a SCIM error (%q), so the path itself is unknown there; "+
-			"Docker's SCIM base URL ends in /v2/scim/2.0", he.Method, he.Path, he.Detail),
-	}
+	return c.notSCIMAPI(fmt.Sprintf("%s %s answered 404 without a SCIM error (%q), so the path itself is unknown there; "+
+			"Docker's SCIM base URL ends in /v2/scim/2.0", he.Method, he.Path, he.Detail))
 }
 
 // ServiceProviderConfig returns what the server supports. The first
@@ -148,11 +167,10 @@ func (c *Client) ServiceProviderConfig(ctx context.Context) (*ServiceProviderCon
 	}
 	var spc ServiceProviderConfig
 	if err := resp.DecodeJSON(&spc); err != nil {
-		return nil, &EndpointError{BaseURL: c.base, Reason: "its /ServiceProviderConfig is not a SCIM answer: " + err.Error()}
+		return nil, c.notSCIMAPI("its /ServiceProviderConfig is not a SCIM answer: " + err.Error())
 	}
 	if !slices.Contains(spc.Schemas, SchemaServiceProvider) {
-		return nil, &EndpointError{BaseURL: c.base,
-			Reason: "its /ServiceProviderConfig does not declare the SCIM ServiceProviderConfig schema"}
+		return nil, c.notSCIMAPI("its /ServiceProviderConfig does not declare the SCIM ServiceProviderConfig schema")
 	}
 	c.spc = &spc
 	return c.spc, nil

@@ -32,6 +32,18 @@ func TestNonSCIMNotFoundIsAnEndpointError(t *testing.T) {
 	if !strings.Contains(err.Error(), f.srv.URL+"/v2/scim/2.0") || !strings.Contains(err.Error(), "/v2/scim/2.0") {
 		t.Fatalf("the error does not name the base URL: %v", err)
 	}
+
+	// The URL is not going to change within the run: later requests fail
+	// unsent, and exactly one of them claims the full report.
+	sent := len(f.reqs(""))
+	_, again := c.GetUser(context.Background(), "u002")
+	var ee2 *EndpointError
+	if !errors.As(again, &ee2) || len(f.reqs("")) != sent {
+		t.Fatalf("a later request was sent (%d requests, %v)", len(f.reqs(""))-sent, again)
+	}
+	if !ee.ClaimReport() || ee2.ClaimReport() {
+		t.Fatal("not exactly one caller claims the full report")
+	}
 }
 
 // A SCIM 404 for a resource is still a plain not-found.
