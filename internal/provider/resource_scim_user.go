@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -63,6 +64,7 @@ type scimUserModel struct {
 	OrgName     types.String          `tfsdk:"org_name"`
 	TeamName    types.String          `tfsdk:"team_name"`
 	OnDestroy   types.String          `tfsdk:"on_destroy"`
+	Adopt       types.Bool            `tfsdk:"adopt_existing"`
 }
 
 type scimUserIdentity struct {
@@ -100,55 +102,41 @@ func (r *SCIMUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					"as Docker does. If a Docker account already has this email, it is attached to the organization.",
 				Validators: []validator.String{validators.Email()},
 			},
-			"given_name": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "First name (`name.givenName`).",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"family_name": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Surname (`name.familyName`).",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"external_id": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Identifier of the user in the identity provider (`externalId`).",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"display_name": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				MarkdownDescription: "Display name (`displayName`). When not set, Docker sets it to the user's Docker ID " +
-					"and this attribute reports it.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"given_name": idpOwnedString("First name (`name.givenName`).",
+				stringvalidator.LengthAtLeast(1)),
+			"family_name": idpOwnedString("Surname (`name.familyName`).",
+				stringvalidator.LengthAtLeast(1)),
+			"external_id": idpOwnedString("Identifier of the user in the identity provider (`externalId`).",
+				stringvalidator.LengthAtLeast(1)),
+			"display_name": idpOwnedString("Display name (`displayName`). Docker sets it to the user's Docker ID "+
+				"when nobody else does.", stringvalidator.LengthAtLeast(1)),
 			"active": schema.BoolAttribute{
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
 				MarkdownDescription: "Whether the user is active. `false` deactivates them, which removes them from the " +
-					"organization while keeping the SCIM user; `true` again reactivates them. Defaults to `true`.",
+					"organization while keeping the SCIM user; `true` again reactivates them. Defaults to `true`: " +
+					"declaring a person means they have access.",
 			},
-			"role": schema.StringAttribute{
+			"role": idpOwnedString("Role in the organization (Docker's `dockerRole`): `member`, `editor` or `owner`. "+
+				"A new user gets `member` when it is not set.", stringvalidator.OneOf(dockerRoles...)),
+			"org_name": idpOwnedString("Organization the user joins (Docker's `dockerOrg`), overriding the SSO "+
+				"connection's default organization. It must be covered by the connection.",
+				validators.DockerName("organization")),
+			"team_name": idpOwnedString("Team the user joins (Docker's `dockerTeam`); Docker creates it when missing. "+
+				"To manage a team's whole membership, use `docker_group_mapping` instead.",
+				validators.DockerName("team")),
+			"adopt_existing": schema.BoolAttribute{
 				Optional: true,
 				Computed: true,
-				Default:  stringdefault.StaticString("member"),
-				MarkdownDescription: "Role in the organization (Docker's `dockerRole`): `member`, `editor` or `owner`. " +
-					"Defaults to `member`.",
-				Validators: []validator.String{stringvalidator.OneOf(dockerRoles...)},
-			},
-			"org_name": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Organization the user joins (Docker's `dockerOrg`), overriding the SSO connection's " +
-					"default organization. It must be covered by the connection.",
-				Validators: []validator.String{validators.DockerName("organization")},
-			},
-			"team_name": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Team the user joins (Docker's `dockerTeam`); Docker creates it when missing. " +
-					"To manage a team's whole membership, use `docker_group_mapping` instead.",
-				Validators: []validator.String{validators.DockerName("team")},
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "When `true`, creating the resource takes over an **active** SCIM user that " +
+					"already has this `user_name` (provisioned by an identity provider, an admin or another " +
+					"configuration) and brings it to this configuration, instead of failing with \"already exists\". " +
+					"Off by default, because the user may be someone else's to manage: whatever set it up will then " +
+					"fight this configuration over it. Prefer an `import` block, which shows the adoption in the plan. " +
+					"An *inactive* user with this `user_name` is always reactivated and adopted, as an IdP does when it " +
+					"assigns a person again. Has no effect after creation.",
 			},
 			"on_destroy": schema.StringAttribute{
 				Optional: true,
@@ -160,6 +148,27 @@ func (r *SCIMUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Validators: []validator.String{stringvalidator.OneOf(onDestroyDelete, onDestroyDeactivate)},
 			},
 		},
+	}
+}
+
+// idpOwnedAttributes may be set by the identity provider as well as by the
+// configuration. One that the configuration does not set is not managed:
+// Terraform neither strips nor resets it, reports what the server holds,
+// and a change the IdP makes to it is not drift. One that the configuration
+// stops setting is given back: removed on the server (role and
+// display_name go back to Docker's defaults).
+var idpOwnedAttributes = []string{"given_name", "family_name", "external_id", "display_name", "role", "org_name", "team_name"}
+
+// idpOwnedString is the schema of an attribute in idpOwnedAttributes.
+func idpOwnedString(description string, v ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true,
+		Computed: true,
+		MarkdownDescription: description + " When the configuration does not set it, it is not managed: Terraform " +
+			"neither removes nor resets what the identity provider or Docker set, and reports it. Removing it from " +
+			"a configuration that set it removes it on the server.",
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		Validators:    v,
 	}
 }
 
@@ -210,18 +219,42 @@ func (r *SCIMUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		}
 	}
 
-	// display_name is Optional and Computed: with no value in the
-	// configuration the prior one is kept, which would make removing it
-	// from the configuration do nothing. When the configuration set it
-	// before, plan it as unknown: the update removes it, and Docker sets it
-	// back to the Docker ID.
-	if config.DisplayName.IsNull() && !req.State.Raw.IsNull() {
-		configured, diags := displayNameConfigured(ctx, req.Private)
-		resp.Diagnostics.Append(diags...)
-		if configured {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("display_name"), types.StringUnknown())...)
-		}
+	resp.Diagnostics.Append(r.planIdPOwned(ctx, req, resp)...)
+}
+
+// planIdPOwned plans the attributes in idpOwnedAttributes that the
+// configuration does not set. On create, Docker's defaults: nothing, role
+// member, and a display_name Docker picks. On update, what the server
+// holds (the attribute's UseStateForUnknown has planned it so), unless
+// the configuration set it last time: then its removal.
+func (r *SCIMUserResource) planIdPOwned(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) diag.Diagnostics {
+	var diags diag.Diagnostics
+	creating := req.State.Raw.IsNull()
+	var configured map[string]bool
+	if !creating {
+		configured, diags = configuredAttributes(ctx, req.Private)
 	}
+	for _, name := range idpOwnedAttributes {
+		var v types.String
+		diags.Append(req.Config.GetAttribute(ctx, path.Root(name), &v)...)
+		if diags.HasError() || !v.IsNull() {
+			continue
+		}
+		if !creating && !configured[name] {
+			continue
+		}
+		var planned types.String
+		switch name {
+		case "display_name":
+			planned = types.StringUnknown()
+		case "role":
+			planned = types.StringValue("member")
+		default:
+			planned = types.StringNull()
+		}
+		diags.Append(resp.Plan.SetAttribute(ctx, path.Root(name), planned)...)
+	}
+	return diags
 }
 
 // Create provisions the user. A person whose SCIM user exists but is
@@ -239,14 +272,15 @@ func (r *SCIMUserResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 
-	created, reactivated, err := client.CreateOrReactivateUser(ctx, userFromModel(plan))
+	created, adopted, err := client.CreateOrReactivateUser(ctx, userFromModel(plan), plan.Adopt.ValueBool())
 	if err != nil {
 		var conflict *scim.ConflictError
 		if errors.As(err, &conflict) && conflict.ExistingID != "" {
 			diagnostics.AddAlreadyExists(&resp.Diagnostics, path.Root("user_name"), "SCIM user",
 				fmt.Sprintf("An active SCIM user with user_name %q already exists on this SSO connection (id %s). "+
 					"If another docker_scim_user of this configuration declares the same person (Docker compares "+
-					"user names ignoring case), keep only one of them.",
+					"user names ignoring case), keep only one of them. To take the user over on create instead, "+
+					"set adopt_existing = true (see its documentation for the risks).",
 					plan.UserName.ValueString(), conflict.ExistingID),
 				conflict.ExistingID)
 			return
@@ -254,12 +288,12 @@ func (r *SCIMUserResource) Create(ctx context.Context, req resource.CreateReques
 		addUserWriteError(&resp.Diagnostics, "create", plan, err)
 		return
 	}
-	if reactivated {
-		tflog.Info(ctx, "reactivated the existing inactive SCIM user instead of creating one", map[string]any{"id": created.ID})
+	if adopted {
+		tflog.Info(ctx, "adopted the existing SCIM user instead of creating one", map[string]any{"id": created.ID})
 	}
 	r.data.users.put(created)
 	resp.Diagnostics.Append(r.saveUser(ctx, &resp.State, resp.Private, resp.Identity, created, plan)...)
-	resp.Diagnostics.Append(r.rememberDisplayNameConfigured(ctx, req.Config, resp.Private)...)
+	resp.Diagnostics.Append(r.rememberConfigured(ctx, req.Config, resp.Private)...)
 }
 
 // Read refreshes the user. A user deleted outside Terraform is removed from
@@ -337,7 +371,7 @@ func (r *SCIMUserResource) Update(ctx context.Context, req resource.UpdateReques
 		addUserWriteError(&resp.Diagnostics, "update", plan, err)
 		return
 	}
-	resp.Diagnostics.Append(r.rememberDisplayNameConfigured(ctx, req.Config, resp.Private)...)
+	resp.Diagnostics.Append(r.rememberConfigured(ctx, req.Config, resp.Private)...)
 	if updated == current {
 		// Nothing the server holds changed (only on_destroy did, or the case
 		// of user_name): no request was sent, and the stored ETag is still
@@ -503,6 +537,10 @@ func modelFromUser(u *scim.User, prior scimUserModel) scimUserModel {
 		GivenName:   types.StringNull(),
 		FamilyName:  types.StringNull(),
 		OnDestroy:   prior.OnDestroy,
+		Adopt:       prior.Adopt,
+	}
+	if m.Adopt.IsNull() || m.Adopt.IsUnknown() {
+		m.Adopt = types.BoolValue(false)
 	}
 	if m.OnDestroy.IsNull() || m.OnDestroy.IsUnknown() {
 		m.OnDestroy = types.StringValue(onDestroyDelete)
@@ -521,30 +559,42 @@ func modelFromUser(u *scim.User, prior scimUserModel) scimUserModel {
 	return m
 }
 
-// displayNameConfiguredKey records in private state whether display_name
-// came from the configuration (rather than Docker's default).
-const displayNameConfiguredKey = "display_name_configured"
+// configuredKey records in private state which of idpOwnedAttributes the
+// configuration set at the last create or update, so that a later plan can
+// tell "never set, the IdP's" from "no longer set, give it back".
+const configuredKey = "configured_attributes"
 
-// rememberDisplayNameConfigured records whether the configuration (not
-// the plan, which carries the prior value forward) sets display_name.
-func (r *SCIMUserResource) rememberDisplayNameConfigured(ctx context.Context, config tfsdk.Config, p privateState) diag.Diagnostics {
-	var v types.String
-	diags := config.GetAttribute(ctx, path.Root("display_name"), &v)
+// rememberConfigured records which of idpOwnedAttributes config sets.
+func (r *SCIMUserResource) rememberConfigured(ctx context.Context, config tfsdk.Config, p privateState) diag.Diagnostics {
+	var diags diag.Diagnostics
+	set := []string{}
+	for _, name := range idpOwnedAttributes {
+		var v types.String
+		diags.Append(config.GetAttribute(ctx, path.Root(name), &v)...)
+		if !v.IsNull() {
+			set = append(set, name)
+		}
+	}
 	if p == nil || diags.HasError() {
 		return diags
 	}
-	if v.IsNull() {
-		return append(diags, p.SetKey(ctx, displayNameConfiguredKey, nil)...)
-	}
-	return append(diags, p.SetKey(ctx, displayNameConfiguredKey, []byte("true"))...)
+	b, _ := json.Marshal(set)
+	return append(diags, p.SetKey(ctx, configuredKey, b)...)
 }
 
-func displayNameConfigured(ctx context.Context, p privateState) (bool, diag.Diagnostics) {
+func configuredAttributes(ctx context.Context, p privateState) (map[string]bool, diag.Diagnostics) {
+	out := map[string]bool{}
 	if p == nil {
-		return false, nil
+		return out, nil
 	}
-	b, diags := p.GetKey(ctx, displayNameConfiguredKey)
-	return string(b) == "true", diags
+	b, diags := p.GetKey(ctx, configuredKey)
+	var names []string
+	if len(b) > 0 && json.Unmarshal(b, &names) == nil {
+		for _, n := range names {
+			out[n] = true
+		}
+	}
+	return out, diags
 }
 
 func identityFor(u *scim.User) scimUserIdentity {

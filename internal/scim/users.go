@@ -68,16 +68,18 @@ func (c *Client) CreateUser(ctx context.Context, u *User) (*User, error) {
 // userName exists, reactivates that user and moves it to u: what an IdP
 // does when a person it deactivated on unassignment is assigned again, so
 // that re-adding someone never fails on their own deactivated record. An
-// active user with that userName stays a *ConflictError. reactivated says
-// which of the two happened.
-func (c *Client) CreateOrReactivateUser(ctx context.Context, u *User) (user *User, reactivated bool, err error) {
+// active user with that userName stays a *ConflictError, unless
+// adoptActive, when it too is moved to u (taking over a person provisioned
+// by someone else, on purpose). adopted says whether an existing user was
+// taken rather than a new one made.
+func (c *Client) CreateOrReactivateUser(ctx context.Context, u *User, adoptActive bool) (user *User, adopted bool, err error) {
 	created, err := c.CreateUser(ctx, u)
 	var conflict *ConflictError
 	if !errors.As(err, &conflict) || conflict.ExistingID == "" {
 		return created, false, err
 	}
 	existing, getErr := c.GetUser(ctx, conflict.ExistingID)
-	if getErr != nil || existing.IsActive() {
+	if getErr != nil || (existing.IsActive() && !adoptActive) {
 		return nil, false, err
 	}
 	desired := *u
