@@ -149,7 +149,7 @@ func (c *Client) checkEndpoint(err error) error {
 		return err
 	}
 	return c.notSCIMAPI(fmt.Sprintf("%s %s answered 404 without a SCIM error (%q), so the path itself is unknown there; "+
-			"Docker's SCIM base URL ends in /v2/scim/2.0", he.Method, he.Path, he.Detail))
+		"Docker's SCIM base URL ends in /v2/scim/2.0", he.Method, he.Path, he.Detail))
 }
 
 // ServiceProviderConfig returns what the server supports. The first
