@@ -356,7 +356,7 @@ func (r *SCIMUserResource) Update(ctx context.Context, req resource.UpdateReques
 	desired := userFromModel(plan)
 	desired.ID = prior.ID.ValueString()
 
-	updated, err := client.UpdateUser(ctx, current, desired, etag)
+	updated, changed, err := client.UpdateUser(ctx, current, desired, etag)
 	if errors.Is(err, httpx.ErrPreconditionFailed) {
 		// Someone changed the user since it was read. Record what the server
 		// holds now, so the next plan shows the real difference.
@@ -372,7 +372,7 @@ func (r *SCIMUserResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	resp.Diagnostics.Append(r.rememberConfigured(ctx, req.Config, resp.Private)...)
-	if updated == current {
+	if !changed {
 		// Nothing the server holds changed (only on_destroy did, or the case
 		// of user_name): no request was sent, and the stored ETag is still
 		// the right one.
@@ -407,7 +407,7 @@ func (r *SCIMUserResource) Delete(ctx context.Context, req resource.DeleteReques
 		desired := userFromModel(state)
 		desired.ID = id
 		desired.Active = boolPtr(false)
-		updated, err := client.UpdateUser(ctx, current, desired, "")
+		updated, _, err := client.UpdateUser(ctx, current, desired, "")
 		if errors.Is(err, httpx.ErrNotFound) {
 			return
 		}

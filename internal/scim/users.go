@@ -87,7 +87,7 @@ func (c *Client) CreateOrReactivateUser(ctx context.Context, u *User, adoptActiv
 	if desired.Active == nil {
 		desired.Active = &[]bool{true}[0]
 	}
-	updated, err := c.UpdateUser(ctx, existing, &desired, existing.ETag)
+	updated, _, err := c.UpdateUser(ctx, existing, &desired, existing.ETag)
 	if err != nil {
 		return nil, false, err
 	}
@@ -204,24 +204,25 @@ func (c *Client) ReplaceUser(ctx context.Context, u *User, ifMatch string) (*Use
 }
 
 // UpdateUser moves the user current to desired. When the server supports
-// PATCH it sends only the changed attributes (see UserPatchOps), and sends
-// nothing when nothing changed; otherwise it PUTs the whole desired user.
-// A PATCH whose answer was lost is reconciled by reading the user back.
-func (c *Client) UpdateUser(ctx context.Context, current, desired *User, ifMatch string) (*User, error) {
+// PATCH it sends only the changed attributes (see UserPatchOps); changed is
+// false, and current is returned with nothing sent, when nothing differs.
+// Otherwise it PUTs the whole desired user. A PATCH whose answer was lost
+// is reconciled by reading the user back.
+func (c *Client) UpdateUser(ctx context.Context, current, desired *User, ifMatch string) (updated *User, changed bool, err error) {
 	patch, err := c.patchSupported(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if patch {
 		ops := UserPatchOps(current, desired)
 		if len(ops) == 0 {
-			return current, nil
+			return current, false, nil
 		}
 		updated, err := c.PatchUser(ctx, current.ID, ops, ifMatch)
 		if isLostAnswer(err) {
-			return c.reconcileUserPatch(ctx, current.ID, desired, ifMatch, err)
+			updated, err = c.reconcileUserPatch(ctx, current.ID, desired, ifMatch, err)
 		}
-		return updated, err
+		return updated, err == nil, err
 	}
 	full := *desired
 	full.ID = current.ID
@@ -232,7 +233,8 @@ func (c *Client) UpdateUser(ctx context.Context, current, desired *User, ifMatch
 		active := current.IsActive()
 		full.Active = &active
 	}
-	return c.ReplaceUser(ctx, &full, ifMatch)
+	updated, err = c.ReplaceUser(ctx, &full, ifMatch)
+	return updated, err == nil, err
 }
 
 // DeleteUser deletes the user with id. A user already gone matches

@@ -185,7 +185,7 @@ func TestUpdateUserPatchOnlyChanges(t *testing.T) {
 	f.addUsers(1)
 	current := &User{ID: "u001", UserName: "user001@moby.example", Name: &Name{GivenName: "A", FamilyName: "B"}, DisplayName: "d", Active: ptr(true), Docker: &DockerExtension{Role: "member", Team: "old"}}
 	desired := &User{UserName: "user001@moby.example", Name: &Name{GivenName: "A2", FamilyName: "B"}, DisplayName: "d", Active: ptr(false), Docker: &DockerExtension{Role: "owner"}}
-	if _, err := c.UpdateUser(context.Background(), current, desired, `W/"1"`); err != nil {
+	if _, _, err := c.UpdateUser(context.Background(), current, desired, `W/"1"`); err != nil {
 		t.Fatal(err)
 	}
 	patches := f.reqs("PATCH")
@@ -212,8 +212,8 @@ func TestUpdateUserPatchOnlyChanges(t *testing.T) {
 		t.Fatalf("If-Match %q with etag supported", patches[0].Header.Get("If-Match"))
 	}
 	// Nothing changed: nothing sent.
-	if _, err := c.UpdateUser(context.Background(), current, current, ""); err != nil {
-		t.Fatal(err)
+	if _, changed, err := c.UpdateUser(context.Background(), current, current, ""); err != nil || changed {
+		t.Fatalf("an update with nothing to change: changed=%v, err=%v", changed, err)
 	}
 	if len(f.reqs("PATCH")) != 1 {
 		t.Fatal("an empty PATCH was sent")
@@ -227,7 +227,7 @@ func TestUpdateUserPutFallbackAndNoIfMatch(t *testing.T) {
 	f.addUsers(1)
 	current := &User{ID: "u001", UserName: "user001@moby.example", Active: ptr(false)}
 	desired := &User{Name: &Name{GivenName: "New"}}
-	u, err := c.UpdateUser(context.Background(), current, desired, `W/"1"`)
+	u, _, err := c.UpdateUser(context.Background(), current, desired, `W/"1"`)
 	if err != nil {
 		t.Fatal(err)
 	}
