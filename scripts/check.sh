@@ -42,6 +42,9 @@ make --no-print-directory testacc
 step "acceptance tests on Terraform ${TERRAFORM_VERSION#v}"
 make --no-print-directory testacc-tf15
 
+step "acceptance tests on Terraform ${TERRAFORM_LATEST_VERSION#v}"
+make --no-print-directory testacc-tf-latest
+
 step "fuzz targets, briefly"
 ./scripts/fuzz.sh ${FUZZTIME:+"$FUZZTIME"}
 
