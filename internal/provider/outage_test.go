@@ -120,7 +120,7 @@ func TestAccOutage_everyAnswer503(t *testing.T) {
 	if r.err == nil {
 		t.Fatalf("plan with every answer a 503 succeeded:\n%s", r.output())
 	}
-	checkExplainedOnce(t, r.output(), "answered no request successfully for")
+	checkExplainedOnce(t, r.output(), "while requests kept failing")
 	after, err := os.ReadFile(statePath)
 	if err != nil || !bytes.Equal(state, after) {
 		t.Fatalf("the failed plan changed the state (%v)", err)
