@@ -99,20 +99,20 @@ HCL
 
 results=()
 missed=0
-# measure NAME TARGET_SECONDS REQUESTS_BEFORE DIR ARGS...: runs the CLI,
-# which must fail, and records the figures.
+# measure KEY NAME TARGET_SECONDS REQUESTS_BEFORE DIR ARGS...: runs the
+# CLI, which must fail, keeps its output in KEY.out and records the figures.
 measure() {
-  local name=$1 target=$2 before=$3 dir=$4
-  shift 4
+  local key=$1 name=$2 target=$3 before=$4 dir=$5
+  shift 5
   local start end status=0
   start=$(date +%s.%N)
-  (cd "$dir" && "$tofu" "$@" -no-color -input=false) >"$work/$name.out" 2>&1 || status=$?
+  (cd "$dir" && "$tofu" "$@" -no-color -input=false) >"$work/$key.out" 2>&1 || status=$?
   end=$(date +%s.%N)
-  local took errors refs full reqs="-"
+  local took errors refs full flat reqs="-"
   took=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
   [ "$status" -ne 0 ] || die "$name: tofu $* succeeded; want it to fail"
   # The CLI wraps long lines; join them before counting.
-  flat=$(tr -s ' \n' ' ' <"$work/$name.out")
+  flat=$(tr -s ' \n' ' ' <"$work/$key.out")
   errors=$(grep -o 'Error: Error ' <<<"$flat" | wc -l)
   refs=$(grep -o '(see the first error for details)' <<<"$flat" | wc -l)
   full=$((errors - refs))
@@ -132,19 +132,19 @@ measure() {
 start_mockhub down
 stop_mockhub
 config "$work/down" "$create_n" "$scim_url" "$scim_token"
-measure "down: apply $create_n new users" 90 - "$work/down" apply -auto-approve
+measure down "down: apply $create_n new users" 90 - "$work/down" apply -auto-approve
 
 # 2. Every answer a 503: plan after a successful apply.
 start_mockhub 503
 config "$work/503" "$plan_n" "$scim_url" "$scim_token"
 (cd "$work/503" && "$tofu" apply -auto-approve -no-color -input=false >"$work/503.setup.out" 2>&1) || die "setting up $plan_n users failed: see $work/503.setup.out"
 curl -fsS -X PUT -H 'Content-Type: application/json' -d '{"fail_every":1}' "$hub_url/_mock/faults" >/dev/null
-measure "503: plan $plan_n users" 180 "$(requests)" "$work/503" plan
+measure 503 "503: plan $plan_n users" 180 "$(requests)" "$work/503" plan
 
 # 3. A wrong SCIM token: plan the same users (faults cleared).
 curl -fsS -X DELETE "$hub_url/_mock/faults" >/dev/null
 config "$work/503" "$plan_n" "$scim_url" "wrong-$scim_token"
-measure "401: plan $plan_n users" 60 "$(requests)" "$work/503" plan
+measure 401 "401: plan $plan_n users" 60 "$(requests)" "$work/503" plan
 stop_mockhub
 
 echo
