@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -58,10 +60,18 @@ func Summary(action, what string) string {
 }
 
 // Detail words a failed action and appends advice for the error's kind.
+// When the client had stopped sending requests (an *httpx.OutageError), only
+// the first diagnostic of that outage explains it in full; every later one
+// is a single line that refers to it, so that a run over many objects does
+// not print the same explanation once per object.
 func Detail(api API, action, what, id string, err error) string {
 	var endpoint *scim.EndpointError
 	if errors.As(err, &endpoint) && !endpoint.ClaimReport() {
 		return fmt.Sprintf("Not attempted: %s is not a SCIM API (see the first error for details).", endpoint.BaseURL)
+	}
+	var outage *httpx.OutageError
+	if errors.As(err, &outage) && !outage.ClaimReport() {
+		return OutageRepeat(api, outage)
 	}
 	subject := what
 	if id != "" {
@@ -74,8 +84,83 @@ func Detail(api API, action, what, id string, err error) string {
 	return msg
 }
 
+// OutageRepeat is the one-line detail for an object that failed because of
+// an outage another diagnostic already explains.
+func OutageRepeat(api API, err *httpx.OutageError) string {
+	verb := "Not attempted"
+	if err.Err != nil {
+		verb = "Failed"
+	}
+	return fmt.Sprintf("%s: %s %s (see the first error for details).", verb, serverName(api, err.Host()), outageState(err))
+}
+
+// serverName names the server an API's calls went to.
+func serverName(api API, host string) string {
+	if api == SCIM {
+		return "the SCIM server at " + host
+	}
+	return "Docker Hub at " + host
+}
+
+// outageState words why the client stopped: "is unreachable".
+func outageState(err *httpx.OutageError) string {
+	switch err.Reason() {
+	case httpx.OutageUnreachable:
+		return "is unreachable"
+	case httpx.OutageUnauthorized:
+		return "rejected the credentials"
+	default:
+		return fmt.Sprintf("answered no request successfully for %s", err.FailingFor().Round(time.Second))
+	}
+}
+
+// outageAdvice explains an outage once: what the provider did about it and
+// what to check.
+func outageAdvice(api API, err *httpx.OutageError) string {
+	server := serverName(api, err.Host())
+	setting := "scim_base_url (DOCKER_SCIM_BASE_URL)"
+	if api == Management {
+		setting = "host (DOCKER_HUB_HOST)"
+	}
+	switch err.Reason() {
+	case httpx.OutageUnreachable:
+		return fmt.Sprintf("Nothing answered at %s for %s: connections were refused or the host name did not resolve. "+
+			"Check %s and that the server is running. The provider stopped sending requests for the rest of this run, "+
+			"so other objects report only \"Not attempted\"; objects already changed are recorded in state.",
+			server, err.FailingFor().Round(time.Second), setting)
+	case httpx.OutageUnauthorized:
+		return "The provider stopped sending requests with these credentials for the rest of this run, so other objects report only \"Not attempted\"."
+	default:
+		return fmt.Sprintf("%s answered no request successfully for %s while requests kept failing (too many requests, "+
+			"server errors or no answer), so the provider stopped sending requests for the rest of this run and other "+
+			"objects report only \"Not attempted\". Objects already changed are recorded in state; run the command "+
+			"again when the server is back.", capitalize(server), err.FailingFor().Round(time.Second))
+	}
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 // Advice says what a user can do about err, or "" when there is nothing useful to add.
 func Advice(api API, err error) string {
+	var outage *httpx.OutageError
+	if errors.As(err, &outage) {
+		// The outage first, then what its cause (a 401, a timeout) says.
+		advice := outageAdvice(api, outage)
+		if more := causeAdvice(api, outage.Cause()); more != "" {
+			advice = more + "\n\n" + advice
+		}
+		return advice
+	}
+	return causeAdvice(api, err)
+}
+
+// causeAdvice is Advice for one failure.
+func causeAdvice(api API, err error) string {
 	var endpoint *scim.EndpointError
 	switch {
 	case errors.Is(err, context.Canceled):

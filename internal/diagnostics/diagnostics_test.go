@@ -3,8 +3,11 @@ package diagnostics
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -70,6 +73,78 @@ func TestAddClientError(t *testing.T) {
 			for _, w := range tc.want {
 				if !strings.Contains(strings.ToLower(diags[0].Detail()), strings.ToLower(w)) {
 					t.Errorf("detail %q lacks %q", diags[0].Detail(), w)
+				}
+			}
+		})
+	}
+}
+
+// outageErrors makes a client trip the way handler makes it (a 401 with a
+// fixed token, or nothing listening when handler is nil) and returns the
+// errors of n requests: the one that tripped it and n-1 not sent.
+func outageErrors(t *testing.T, handler http.HandlerFunc, n int) (host string, errs []error) {
+	t.Helper()
+	srv := httptest.NewServer(handler)
+	t.Cleanup(srv.Close)
+	if handler == nil {
+		srv.Close()
+	}
+	c := httpx.New(httpx.Options{
+		RetryMax: 50, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond,
+		OutageWindow: time.Minute, UnreachableWindow: time.Millisecond,
+	})
+	for range n {
+		_, err := c.Do(context.Background(), httpx.Request{Method: "GET", URL: srv.URL + "/Users", UnauthorizedIsFinal: true})
+		errs = append(errs, err)
+	}
+	return strings.TrimPrefix(srv.URL, "http://"), errs
+}
+
+func TestOutageExplainedOnce(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		api     API
+		handler http.HandlerFunc
+		full    []string
+		repeat  string
+	}{
+		{
+			name: "rejected SCIM token", api: SCIM,
+			handler: func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusUnauthorized) },
+			full:    []string{"401 Unauthorized", "scim_token (DOCKER_SCIM_TOKEN)", "stopped sending requests"},
+			repeat:  "Not attempted: the SCIM server at %s rejected the credentials (see the first error for details).",
+		},
+		{
+			name: "unreachable Docker Hub", api: Management,
+			full:   []string{"connection refused", "Nothing answered at Docker Hub at", "host (DOCKER_HUB_HOST)"},
+			repeat: "Not attempted: Docker Hub at %s is unreachable (see the first error for details).",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			host, errs := outageErrors(t, tc.handler, 4)
+			// One resource each, as the CLI reports them (one Diagnostics
+			// would fold identical entries).
+			var diags diag.Diagnostics
+			for i, err := range errs {
+				var own diag.Diagnostics
+				AddClientError(&own, tc.api, "read", "SCIM user", fmt.Sprint(i), fmt.Errorf("reading: %w", err))
+				diags = append(diags, own...)
+			}
+			if len(diags) != len(errs) {
+				t.Fatalf("%d diagnostics for %d errors", len(diags), len(errs))
+			}
+			for _, w := range tc.full {
+				if !strings.Contains(diags[0].Detail(), w) {
+					t.Errorf("first detail %q lacks %q", diags[0].Detail(), w)
+				}
+			}
+			want := fmt.Sprintf(tc.repeat, host)
+			for _, d := range diags[1:] {
+				if d.Summary() != "Error reading SCIM user" || d.Detail() != want {
+					t.Errorf("repeat: %q / %q, want %q", d.Summary(), d.Detail(), want)
 				}
 			}
 		})

@@ -33,6 +33,8 @@ type Client struct {
 	limiter  *rate.Limiter
 	redactor Redactor
 
+	outage *outageTracker
+
 	mu       sync.Mutex
 	resumeAt time.Time // when the server's rate budget resets; zero when not spent
 }
@@ -44,6 +46,11 @@ type Request struct {
 	URL    string
 	Header http.Header
 	Body   []byte
+	// UnauthorizedIsFinal says that a 401 to this request means the
+	// credentials are wrong for the client's whole life (a SCIM token, a
+	// password), not that a short-lived token lapsed: the client then trips,
+	// and every later request fails at once with an *OutageError.
+	UnauthorizedIsFinal bool
 }
 
 // Response is a 2xx answer, read whole (up to Options.MaxBodyBytes).
@@ -60,7 +67,7 @@ type Response struct {
 // New returns a Client for opts; zero fields take their defaults.
 func New(opts Options) *Client {
 	opts = opts.withDefaults()
-	c := &Client{opts: opts}
+	c := &Client{opts: opts, outage: newOutageTracker(opts)}
 	c.redactor.Add(opts.Secrets...)
 	if opts.RequestsPerSecond > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(opts.RequestsPerSecond), opts.Burst)
@@ -92,7 +99,8 @@ func (c *Client) Logger() Logger { return c.opts.Logger }
 
 // Do sends r, retrying under the package's policy. A non-2xx answer becomes
 // an *Error, a request that got no answer a *TransportError, and a cancelled
-// context the context's error (wrapped, naming the request).
+// context the context's error (wrapped, naming the request). Once the client
+// has tripped (see OutageError), requests fail at once, unsent.
 func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	u, err := url.Parse(r.URL)
 	if err != nil || u.Scheme == "" || u.Host == "" {
@@ -100,11 +108,18 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		return nil, fmt.Errorf("%s: invalid request URL", r.Method)
 	}
 	path := c.Redact(u.Path)
+	host := c.Redact(u.Host)
+	if o := c.outage.current(); o != nil {
+		return nil, &OutageError{Method: r.Method, Path: path, outage: o}
+	}
+	// A trip cancels this context, so that a retry waiting its turn stops.
+	watched, release := c.outage.watch(ctx)
+	defer release()
 	var body any
 	if r.Body != nil {
 		body = r.Body
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, r.URL, body)
+	req, err := retryablehttp.NewRequestWithContext(watched, r.Method, r.URL, body)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: building request: %s", r.Method, path, c.Redact(err.Error()))
 	}
@@ -113,18 +128,18 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	req.Header.Set("User-Agent", c.opts.UserAgent)
 
-	resp, err := c.retryClient(r.Method, path).Do(req)
+	resp, err := c.retryClient(r.Method, host, path).Do(req)
 	if err != nil {
-		return nil, c.wrapError(ctx, r.Method, path, err)
+		return nil, c.failure(ctx, r.Method, path, err)
 	}
 	defer resp.Body.Close()
 	// The transport already read the body into memory, capped.
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, c.wrapError(ctx, r.Method, path, err)
+		return nil, c.failure(ctx, r.Method, path, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, newError(r.Method, path, resp.StatusCode, resp.Header.Get("Content-Type"), data, c.Redact)
+		return nil, c.answerError(r, host, newError(r.Method, path, resp.StatusCode, resp.Header.Get("Content-Type"), data, c.Redact))
 	}
 	return &Response{
 		Method:     r.Method,
@@ -165,16 +180,16 @@ const maxAttemptsEver = 1000
 // retryClient builds the retryablehttp client for one request, so that its
 // policy callbacks know which request they are deciding about (for logging)
 // while all requests share one *http.Client and its connection pool.
-func (c *Client) retryClient(method, path string) *retryablehttp.Client {
+func (c *Client) retryClient(method, host, path string) *retryablehttp.Client {
 	attempt := 0
 	log := c.opts.Logger
 	lastCtx := context.Background()
 	retryMax := c.opts.RetryMax
-	if c.opts.RefusedRetryWindow > 0 {
+	if c.opts.OutageWindow > 0 {
 		// CheckRetry enforces RetryMax itself, except for refusals.
 		retryMax = maxAttemptsEver
 	}
-	start := c.opts.Now()
+	var firstFailure time.Time // of this request, on the clock the tracker uses
 	return &retryablehttp.Client{
 		HTTPClient:   c.http,
 		Logger:       nil, // its messages carry full URLs; we log through CheckRetry and Backoff instead
@@ -191,12 +206,21 @@ func (c *Client) retryClient(method, path string) *retryablehttp.Client {
 				fields["status"] = resp.StatusCode
 			}
 			log.Debug(ctx, "http attempt", fields)
+			now := c.opts.Now()
+			if c.observe(ctx, method, host, path, now, resp, err) && firstFailure.IsZero() {
+				firstFailure = now
+			}
+			if err == nil && ctx.Err() != nil {
+				// Cancelled while a create or PATCH was allowed to finish
+				// (see transport.RoundTrip): hand its answer back.
+				return false, nil
+			}
+			if c.outage.current() != nil {
+				// Tripped, maybe by this very attempt: stop, keeping its
+				// outcome for Do to report.
+				return false, nil
+			}
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				if err == nil {
-					// Cancelled while a create or PATCH was allowed to finish
-					// (see transport.RoundTrip): hand its answer back.
-					return false, nil
-				}
 				return false, ctxErr
 			}
 			if !shouldRetry(method, resp, err) {
@@ -205,9 +229,13 @@ func (c *Client) retryClient(method, path string) *retryablehttp.Client {
 			if attempt <= c.opts.RetryMax {
 				return true, nil
 			}
-			// Past RetryMax only a refusal is retried, within its window.
+			// Past RetryMax only a refusal is retried: until the client
+			// trips, and on its own for at most OutageWindow from its first
+			// failure. Counted from there, its window cannot end before the
+			// client's unless another request succeeded meanwhile, so a
+			// server refusing everything always ends in a trip.
 			refused := err == nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable)
-			return refused && c.opts.Now().Sub(start) < c.opts.RefusedRetryWindow, nil
+			return refused && now.Sub(firstFailure) < c.opts.OutageWindow, nil
 		},
 		Backoff: func(minWait, maxWait time.Duration, n int, resp *http.Response) time.Duration {
 			wait := backoff(minWait, maxWait, n, resp, c.opts.Now(), c.opts.MaxRetryAfter)
@@ -230,6 +258,41 @@ func (c *Client) retryClient(method, path string) *retryablehttp.Client {
 			return nil, err
 		},
 	}
+}
+
+// failure turns a request that got no usable answer into its error: the
+// context's error when the caller cancelled, an *OutageError when the client
+// has tripped, else what wrapError makes of it.
+func (c *Client) failure(ctx context.Context, method, path string, err error) error {
+	own := c.wrapError(ctx, method, path, err)
+	if ctx.Err() != nil {
+		return own
+	}
+	o := c.outage.current()
+	if o == nil {
+		return own
+	}
+	if errors.Is(err, errTripped) || errors.Is(err, context.Canceled) {
+		// Cut short by the trip (the caller's context is live): nothing of
+		// this request's own is worth reporting.
+		own = nil
+	}
+	return &OutageError{Method: method, Path: path, Err: own, outage: o}
+}
+
+// answerError decides what a non-2xx answer means for the client: a final
+// 401 trips it, and a refusal or server failure met while it is tripped is
+// part of the outage; anything else is e itself.
+func (c *Client) answerError(r Request, host string, e *Error) error {
+	switch {
+	case e.StatusCode == http.StatusUnauthorized && r.UnauthorizedIsFinal:
+		return &OutageError{Method: e.Method, Path: e.Path, Err: e, outage: c.outage.rejected(host, e)}
+	case isServerFailure(e.StatusCode):
+		if o := c.outage.current(); o != nil {
+			return &OutageError{Method: e.Method, Path: e.Path, Err: e, outage: o}
+		}
+	}
+	return e
 }
 
 func (c *Client) wrapError(ctx context.Context, method, path string, err error) error {
@@ -269,6 +332,9 @@ func (e *bodyTooLargeError) Error() string {
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.client.outage.current() != nil {
+		return nil, errTripped
+	}
 	if err := t.client.waitTurn(req); err != nil {
 		return nil, err
 	}

@@ -86,8 +86,13 @@ func (e *TransportError) Error() string {
 func (e *TransportError) Unwrap() error { return e.Err }
 
 // IsNoResponse reports whether err means a request got no HTTP answer, so
-// the server may or may not have acted on it.
+// the server may or may not have acted on it. A request that a tripped
+// client never sent is not one: the server certainly did not act.
 func IsNoResponse(err error) bool {
+	var oe *OutageError
+	if errors.As(err, &oe) {
+		err = oe.Err
+	}
 	var te *TransportError
 	return errors.As(err, &te)
 }

@@ -14,6 +14,9 @@ const (
 	DefaultMaxRetryAfter    = 60 * time.Second
 	DefaultMaxRateLimitWait = 60 * time.Second
 	DefaultMaxBodyBytes     = 32 << 20
+	// DefaultUnreachableWindow is below the 7.5 s that a request's four
+	// retries take at the shortest jittered waits from 1 s.
+	DefaultUnreachableWindow = 5 * time.Second
 )
 
 // Options configures a Client. The zero value is usable: every zero field
@@ -30,13 +33,26 @@ type Options struct {
 	// Zero means DefaultRetryMax; a negative value disables retries.
 	RetryMax int
 
-	// RefusedRetryWindow, when positive, lets a request that the server
-	// refused with 429 or 503 (so it did not act on it) be retried past
-	// RetryMax for as long as this much time has not passed since its first
-	// attempt. Under a storm of refusals a run then slows down rather than
-	// fails; waits still honour Retry-After and grow to RetryWaitMax. Zero
-	// means RetryMax bounds refusals too.
-	RefusedRetryWindow time.Duration
+	// OutageWindow, when positive, is the retry budget every request of the
+	// client shares. A request that the server refused with 429 or 503 (so
+	// it did not act on it) is retried past RetryMax, for at most this long
+	// since its own first attempt: under a storm of refusals a run slows
+	// down rather than fails; waits still honour Retry-After and grow to
+	// RetryWaitMax. But when no request of the client has succeeded for
+	// this long while requests kept failing (429, 5xx, no answer), or
+	// connections were refused for UnreachableWindow, the client trips:
+	// requests not yet sent and retries waiting fail at once with an
+	// *OutageError, until an answer in flight succeeds. Zero means RetryMax
+	// bounds refusals too and the client never trips on failures.
+	OutageWindow time.Duration
+
+	// UnreachableWindow is how long connections may be refused (or the
+	// host name fail to resolve) with no answer in between before the
+	// client trips, when OutageWindow is set. It is shorter than the time
+	// one idempotent request spends on its RetryMax retries at the default
+	// waits, so that the first request to give up already reports the
+	// outage. Zero means DefaultUnreachableWindow.
+	UnreachableWindow time.Duration
 
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff used when
 	// the server did not say how long to wait. Tests set them tiny.
@@ -70,7 +86,8 @@ type Options struct {
 	Logger Logger
 
 	// Now is the clock used to interpret Retry-After dates, X-Retry-After
-	// and X-RateLimit-Reset. Nil means time.Now.
+	// and X-RateLimit-Reset, and to time OutageWindow and UnreachableWindow.
+	// Nil means time.Now.
 	Now func() time.Time
 }
 
@@ -125,6 +142,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxRateLimitWait <= 0 {
 		o.MaxRateLimitWait = DefaultMaxRateLimitWait
+	}
+	if o.UnreachableWindow <= 0 {
+		o.UnreachableWindow = DefaultUnreachableWindow
 	}
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = DefaultMaxBodyBytes

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-func TestRefusedRetryWindow(t *testing.T) {
+func TestRefusalsRetriedWithinOutageWindow(t *testing.T) {
 	t.Parallel()
 	refusals := func(code int, n int) []http.HandlerFunc {
 		var steps []http.HandlerFunc
@@ -23,7 +23,7 @@ func TestRefusedRetryWindow(t *testing.T) {
 	for _, code := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable} {
 		opts := fastOptions()
 		opts.RetryMax = 2
-		opts.RefusedRetryWindow = time.Minute
+		opts.OutageWindow = time.Minute
 		srv, n := sequence(t, refusals(code, 10)...)
 		if _, err := New(opts).Do(context.Background(), Request{Method: "POST", URL: srv.URL}); err != nil || n.Load() != 11 {
 			t.Fatalf("%d storm: err %v after %d attempts, want success after 11", code, err, n.Load())
@@ -33,7 +33,7 @@ func TestRefusedRetryWindow(t *testing.T) {
 	// Other retryable failures stay bounded by RetryMax.
 	opts := fastOptions()
 	opts.RetryMax = 2
-	opts.RefusedRetryWindow = time.Minute
+	opts.OutageWindow = time.Minute
 	srv, n := sequence(t, status(http.StatusBadGateway))
 	if _, err := New(opts).Do(context.Background(), Request{Method: "GET", URL: srv.URL}); err == nil || n.Load() != 3 {
 		t.Fatalf("502: err %v after %d attempts, want failure after 3", err, n.Load())

@@ -114,6 +114,10 @@ func (c *Client) accessToken(ctx context.Context) (string, error) {
 		URL:    c.base + "/v2/auth/token",
 		Header: http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}},
 		Body:   body,
+		// Signing in with the configured password is what a lapsed access
+		// token falls back on, so its 401 is final: the credentials are wrong
+		// for the whole command. A 401 to any other call is not (see do).
+		UnauthorizedIsFinal: true,
 	})
 	if err != nil {
 		return "", fmt.Errorf("signing in to Docker Hub as %s: %w", c.username, err)
@@ -197,7 +201,8 @@ func jwtExpiry(tok string) (time.Time, bool) {
 
 // do sends an authenticated call. A 401 means the token lapsed or was
 // revoked: it signs in again once and repeats the call, which is safe for
-// every method because the server refused without acting.
+// every method because the server refused without acting. Only a 401 to the
+// sign-in itself stops the client (UnauthorizedIsFinal).
 func (c *Client) do(ctx context.Context, method, target string, body any) (*httpx.Response, error) {
 	var data []byte
 	if body != nil {

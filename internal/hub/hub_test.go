@@ -285,11 +285,22 @@ func TestBadCredentials(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.ListTeams(context.Background(), "moby")
-	if !errors.Is(err, httpx.ErrUnauthorized) || err.Error() != "signing in to Docker Hub as admin: POST /v2/auth/token: 401 Unauthorized: incorrect username or password" {
+	want := "signing in to Docker Hub as admin: POST /v2/auth/token: 401 Unauthorized: incorrect username or password (stopped: the server at "
+	if !errors.Is(err, httpx.ErrUnauthorized) || !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("err = %v", err)
 	}
 	if h.signIns.Load() != 0 || h.count("POST /v2/auth/token") != 1 {
 		t.Fatal("bad credentials were retried")
+	}
+	// The password is wrong for the client's life: later calls do not sign
+	// in again, and fail with the same cause.
+	_, err = c.ListTeams(context.Background(), "moby")
+	var outage *httpx.OutageError
+	if !errors.Is(err, httpx.ErrUnauthorized) || !errors.As(err, &outage) || outage.Reason() != httpx.OutageUnauthorized {
+		t.Fatalf("second call: err = %v, want the sign-in's 401 as an outage", err)
+	}
+	if n := h.count("POST /v2/auth/token"); n != 1 {
+		t.Fatalf("%d sign-ins with a rejected password, want 1", n)
 	}
 }
 

@@ -73,9 +73,13 @@ func providerDataFrom(v any, diags *diag.Diagnostics) *providerData {
 	return data
 }
 
-// refusedRetryWindow is how long one request keeps being retried while the
-// server refuses it with 429 or 503.
-const refusedRetryWindow = 3 * time.Minute
+// outageWindow is the retry budget one client shares across the command: a
+// refused request is retried for at most this long, and when no request has
+// succeeded for this long while they keep failing, the rest fail at once.
+// It is twice the longest Retry-After the client honours
+// (httpx.DefaultMaxRetryAfter), so a server that asks for one long pause
+// and then answers never trips it.
+const outageWindow = 2 * httpx.DefaultMaxRetryAfter
 
 // httpOptions are the transport settings both clients share.
 func (d *providerData) httpOptions(secrets ...string) httpx.Options {
@@ -84,10 +88,12 @@ func (d *providerData) httpOptions(secrets ...string) httpx.Options {
 		Timeout:           d.settings.timeout,
 		RequestsPerSecond: d.settings.requestsPerSecond,
 		// A 429 or 503 means the server did not act: under a storm of them a
-		// run slows down, honouring Retry-After, rather than failing.
-		RefusedRetryWindow: refusedRetryWindow,
-		Logger:             tflogLogger{secrets: secrets},
-		Secrets:            secrets,
+		// run slows down, honouring Retry-After, rather than failing; but a
+		// server that is down or refuses everything fails the run within
+		// the window, not a window per object.
+		OutageWindow: outageWindow,
+		Logger:       tflogLogger{secrets: secrets},
+		Secrets:      secrets,
 	}
 }
 

@@ -37,7 +37,10 @@ const directReads = 3
 //   - A listing that fails is tried once per command: later Reads fall back
 //     to a GET each, which is slower but exactly as correct. A listing cut
 //     short because its own Read was cancelled is not counted as a failure;
-//     another Read takes it over.
+//     another Read takes it over. During an outage (the server down,
+//     failing everything, or rejecting the token) the client has tripped by
+//     the time the listing gives up, so each fallback GET fails at once,
+//     unsent (TestUserCacheDuringOutage).
 type readCache[T any] struct {
 	mu         sync.Mutex
 	items      map[string]*T

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -433,5 +434,90 @@ func TestUserCacheAgainstMockhub(t *testing.T) {
 	}
 	if _, err := cache.get(ctx, client, ""); !errors.Is(err, httpx.ErrNotFound) {
 		t.Errorf("get with an empty id = %v, want not found", err)
+	}
+}
+
+// TestUserCacheDuringOutage: with every answer a 503, the listing gives up
+// when the client trips, and the fallback GET of every later Read fails at
+// once without a request, instead of each spending its own retries.
+func TestUserCacheDuringOutage(t *testing.T) {
+	t.Parallel()
+	const n = 50
+	mh, err := mockhub.New(mockhub.Options{SCIMToken: "rc-outage-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each answer takes 20 s on the client's clock, so that the one-minute
+	// window passes after a few failures without the test waiting for it.
+	var mu sync.Mutex
+	clock := time.Unix(1_800_000_000, 0)
+	now := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return clock
+	}
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/_mock/faults" {
+			requests.Add(1)
+			mu.Lock()
+			clock = clock.Add(20 * time.Second)
+			mu.Unlock()
+		}
+		mh.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	info := mh.Info(srv.URL)
+	ctx := context.Background()
+	setup, err := scim.New(scim.Config{BaseURL: info.SCIMBaseURL, Token: info.SCIMToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, n)
+	for i := range n {
+		u, err := setup.CreateUser(ctx, &scim.User{UserName: fmt.Sprintf("outage%d@moby.example", i), Active: boolPtr(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = u.ID
+	}
+	req, _ := http.NewRequest(http.MethodPut, srv.URL+"/_mock/faults", strings.NewReader(`{"fail_every":1}`))
+	if resp, err := srv.Client().Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("setting faults: %v %v", resp, err)
+	}
+	client, err := scim.New(scim.Config{BaseURL: info.SCIMBaseURL, Token: info.SCIMToken, HTTP: httpx.Options{
+		OutageWindow: time.Minute, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond, Now: now,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	requests.Store(0)
+
+	cache := newUserCache()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 10) // the CLI's default parallelism
+	var failed atomic.Int64
+	for _, id := range ids {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if _, err := cache.get(ctx, client, id); errors.Is(err, httpx.ErrOutage) {
+				failed.Add(1)
+			} else {
+				t.Errorf("get(%s) = %v, want an outage error", id, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if failed.Load() != n {
+		t.Fatalf("%d of %d reads failed with the outage", failed.Load(), n)
+	}
+	// The window passes after 4 failing answers; at most 10 Reads are in
+	// flight when it does. Without the trip, each of the 50 Reads would
+	// send RetryMax+1 = 5 GETs of its own.
+	if got := requests.Load(); got > 4+10 {
+		t.Errorf("%d reads during an outage sent %d requests, want at most 14", n, got)
 	}
 }

@@ -106,7 +106,9 @@ func (c *Client) do(ctx context.Context, r request) (*httpx.Response, error) {
 	if len(r.query) > 0 {
 		target += "?" + r.query.Encode()
 	}
-	resp, err := c.http.Do(ctx, httpx.Request{Method: r.method, URL: target, Header: header, Body: body})
+	// The token is fixed for the client's life: once the server rejects it,
+	// asking again for every other object only repeats the answer.
+	resp, err := c.http.Do(ctx, httpx.Request{Method: r.method, URL: target, Header: header, Body: body, UnauthorizedIsFinal: true})
 	return resp, c.checkEndpoint(err)
 }
 
