@@ -27,15 +27,61 @@ const (
 	Management
 )
 
-// AddClientError adds an error diagnostic for a failed client call, e.g.
-// action "create", what "SCIM user", id "jane@example.com".
-func AddClientError(diags *diag.Diagnostics, api API, action, what, id string, err error) {
-	diags.AddError(Summary(action, what), Detail(api, action, what, id, err))
+// Action is what the provider was doing when a client call failed.
+type Action int
+
+// The actions a diagnostic can name.
+const (
+	ActionCreate Action = iota + 1
+	ActionRead
+	ActionUpdate
+	ActionDelete
+	ActionImport
+	ActionList
+	ActionRename
+	ActionDeactivate
+	ActionEnable
+	ActionRotate
+	ActionDisable
+)
+
+var actionWords = map[Action][2]string{
+	ActionCreate:     {"create", "creating"},
+	ActionRead:       {"read", "reading"},
+	ActionUpdate:     {"update", "updating"},
+	ActionDelete:     {"delete", "deleting"},
+	ActionImport:     {"import", "importing"},
+	ActionList:       {"list", "listing"},
+	ActionRename:     {"rename", "renaming"},
+	ActionDeactivate: {"deactivate", "deactivating"},
+	ActionEnable:     {"enable", "enabling"},
+	ActionRotate:     {"rotate", "rotating"},
+	ActionDisable:    {"disable", "disabling"},
+}
+
+// String is the verb: "create".
+func (a Action) String() string { return actionWords[a][0] }
+
+// gerund is the verb's -ing form: "creating".
+func (a Action) gerund() string { return actionWords[a][1] }
+
+// Call is a client call that failed: through which API, doing what, to
+// which object.
+type Call struct {
+	API    API
+	Action Action
+	What   string // the kind of object, such as "SCIM user"
+	ID     string // how the user knows it, such as "jane@example.com"; may be empty
+}
+
+// AddClientError adds an error diagnostic for a failed client call.
+func AddClientError(diags *diag.Diagnostics, call Call, err error) {
+	diags.AddError(Summary(call), Detail(call, err))
 }
 
 // AddAttributeClientError is AddClientError tied to an attribute path.
-func AddAttributeClientError(diags *diag.Diagnostics, p path.Path, api API, action, what, id string, err error) {
-	diags.AddAttributeError(p, Summary(action, what), Detail(api, action, what, id, err))
+func AddAttributeClientError(diags *diag.Diagnostics, p path.Path, call Call, err error) {
+	diags.AddAttributeError(p, Summary(call), Detail(call, err))
 }
 
 // AddOrgNotProvisioned reports Docker's refusal (400) of an object whose
@@ -43,42 +89,43 @@ func AddAttributeClientError(diags *diag.Diagnostics, p path.Path, api API, acti
 // names the organization and in the provider's words (attribute is e.g.
 // "org_name"; Docker's own text may name its SCIM field instead). It returns
 // false, adding nothing, when err is not such a refusal.
-func AddOrgNotProvisioned(diags *diag.Diagnostics, p path.Path, attribute, org, action, what, id string, err error) bool {
+func AddOrgNotProvisioned(diags *diag.Diagnostics, p path.Path, attribute, org string, call Call, err error) bool {
 	if !errors.Is(err, httpx.ErrBadRequest) {
 		return false
 	}
-	diags.AddAttributeError(p, Summary(action, what),
+	diags.AddAttributeError(p, Summary(call),
 		fmt.Sprintf("Couldn't %s %s %q: Docker refused %s = %q. An SSO connection provisions only its own "+
 			"organization, or the organizations of its company: set %s to one of them, or use the SCIM token of "+
-			"the SSO connection of %q.\n\nDocker answered: %s", action, what, id, attribute, org, attribute, org, err))
+			"the SSO connection of %q.\n\nDocker answered: %s", call.Action, call.What, call.ID, attribute, org, attribute, org, err))
 	return true
 }
 
-// Summary is the diagnostic summary for a failed action, e.g. "Error creating SCIM user".
-func Summary(action, what string) string {
-	return fmt.Sprintf("Error %s %s", gerund(action), what)
+// Summary is the diagnostic summary for a failed call, e.g. "Error creating SCIM user".
+func Summary(call Call) string {
+	return fmt.Sprintf("Error %s %s", call.Action.gerund(), call.What)
 }
 
-// Detail words a failed action and appends advice for the error's kind.
+// Detail words a failed call and appends advice for the error's kind.
 // When the client had stopped sending requests (an *httpx.OutageError), only
 // the first diagnostic of that outage explains it in full; every later one
 // is a single line that refers to it, so that a run over many objects does
-// not print the same explanation once per object.
-func Detail(api API, action, what, id string, err error) string {
+// not print the same explanation once per object. The same holds for a
+// base URL that is not a SCIM API.
+func Detail(call Call, err error) string {
 	var endpoint *scim.EndpointError
 	if errors.As(err, &endpoint) && !endpoint.ClaimReport() {
 		return fmt.Sprintf("Not attempted: %s is not a SCIM API (see the first error for details).", endpoint.BaseURL)
 	}
 	var outage *httpx.OutageError
 	if errors.As(err, &outage) && !outage.ClaimReport() {
-		return OutageRepeat(api, outage)
+		return OutageRepeat(call.API, outage)
 	}
-	subject := what
-	if id != "" {
-		subject = fmt.Sprintf("%s %q", what, id)
+	subject := call.What
+	if call.ID != "" {
+		subject = fmt.Sprintf("%s %q", call.What, call.ID)
 	}
-	msg := fmt.Sprintf("Couldn't %s %s: %s", action, subject, err)
-	if advice := Advice(api, err); advice != "" {
+	msg := fmt.Sprintf("Couldn't %s %s: %s", call.Action, subject, err)
+	if advice := Advice(call.API, err); advice != "" {
 		msg += "\n\n" + advice
 	}
 	return msg
@@ -229,14 +276,4 @@ func AddUnknownSetting(diags *diag.Diagnostics, attribute, neededFor string) {
 			"Terraform).\n\nApply that change first, then run this again: for example `terraform apply "+
 			"-target=docker_scim_connection.<name>` (the same with `tofu`). Managed users and group mappings do not "+
 			"need this: they keep their recorded state until the new value is known.", neededFor, attribute))
-}
-
-func gerund(action string) string {
-	switch action {
-	case "create", "update", "delete", "rotate", "disable", "enable", "import", "reactivate", "deactivate", "rename":
-		return action[:len(action)-1] + "ing"
-	case "":
-		return "calling"
-	}
-	return action + "ing"
 }

@@ -19,36 +19,38 @@ func TestAddClientError(t *testing.T) {
 	cases := []struct {
 		name    string
 		api     API
+		action  Action
+		what    string
 		err     error
 		summary string
 		want    []string
 	}{
 		{
-			name: "forbidden on management", api: Management,
+			name: "forbidden on management", api: Management, action: ActionEnable, what: "SCIM connection",
 			err:     fmt.Errorf("enabling: %w", &httpx.Error{Method: "POST", Path: "/v2/orgs/moby/sso/connections/x/scim", StatusCode: 403, Detail: "not an owner"}),
 			summary: "Error enabling SCIM connection",
 			want:    []string{"Couldn't enable SCIM connection \"x\"", "not an owner", "owner of the organization or company is required"},
 		},
 		{
-			name: "unauthorized on scim", api: SCIM,
+			name: "unauthorized on scim", api: SCIM, action: ActionRead, what: "SCIM user",
 			err:     &httpx.Error{Method: "GET", Path: "/Users/1", StatusCode: 401, Detail: "bad token"},
 			summary: "Error reading SCIM user",
 			want:    []string{"scim_token (DOCKER_SCIM_TOKEN)"},
 		},
 		{
-			name: "precondition", api: SCIM,
+			name: "precondition", api: SCIM, action: ActionUpdate, what: "SCIM user",
 			err:     &httpx.Error{Method: "PATCH", Path: "/Users/1", StatusCode: 412, Detail: "stale"},
 			summary: "Error updating SCIM user",
 			want:    []string{"changed outside Terraform"},
 		},
 		{
-			name: "rate limited", api: SCIM,
+			name: "rate limited", api: SCIM, action: ActionRead, what: "SCIM user",
 			err:     &httpx.Error{Method: "GET", Path: "/Users", StatusCode: 429},
 			summary: "Error reading SCIM user",
 			want:    []string{"max_requests_per_second"},
 		},
 		{
-			name: "cancelled", api: SCIM,
+			name: "cancelled", api: SCIM, action: ActionDelete, what: "SCIM user",
 			err:     fmt.Errorf("get: %w", context.Canceled),
 			summary: "Error deleting SCIM user",
 			want:    []string{"cancelled"},
@@ -58,15 +60,7 @@ func TestAddClientError(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var diags diag.Diagnostics
-			action := strings.Fields(tc.summary)[1]
-			action = strings.TrimSuffix(action, "ing")
-			switch action {
-			case "enabl", "creat", "updat", "delet":
-				action += "e"
-			case "read":
-			}
-			what := strings.Join(strings.Fields(tc.summary)[2:], " ")
-			AddClientError(&diags, tc.api, action, what, "x", tc.err)
+			AddClientError(&diags, Call{API: tc.api, Action: tc.action, What: tc.what, ID: "x"}, tc.err)
 			if len(diags) != 1 || diags[0].Summary() != tc.summary {
 				t.Fatalf("diagnostics = %v, want one with summary %q", diags, tc.summary)
 			}
@@ -130,7 +124,7 @@ func TestOutageExplainedOnce(t *testing.T) {
 			var diags diag.Diagnostics
 			for i, err := range errs {
 				var own diag.Diagnostics
-				AddClientError(&own, tc.api, "read", "SCIM user", fmt.Sprint(i), fmt.Errorf("reading: %w", err))
+				AddClientError(&own, Call{API: tc.api, Action: ActionRead, What: "SCIM user", ID: fmt.Sprint(i)}, fmt.Errorf("reading: %w", err))
 				diags = append(diags, own...)
 			}
 			if len(diags) != len(errs) {
@@ -148,5 +142,15 @@ func TestOutageExplainedOnce(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Every action has both of its words, so no diagnostic reads "Error  user".
+func TestActionsAreWorded(t *testing.T) {
+	t.Parallel()
+	for a := ActionCreate; a <= ActionDisable; a++ {
+		if a.String() == "" || a.gerund() == "" || !strings.HasSuffix(a.gerund(), "ing") {
+			t.Errorf("action %d is worded %q / %q", a, a.String(), a.gerund())
+		}
 	}
 }

@@ -109,7 +109,7 @@ func (d *GroupMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 	if err != nil {
-		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "read", "SCIM group", name, err)
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionRead, What: "SCIM group", ID: name}, err)
 		return
 	}
 	d.data.groups.put(g)

@@ -139,7 +139,7 @@ func (d *SCIMUserDataSource) Read(ctx context.Context, req datasource.ReadReques
 		return
 	}
 	if err != nil {
-		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "read", "SCIM user", key, err)
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionRead, What: "SCIM user", ID: key}, err)
 		return
 	}
 	m, diags := userDataModel(ctx, user)

@@ -79,7 +79,7 @@ func (d *SCIMUsersDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return nil
 	})
 	if err != nil {
-		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "list", "SCIM users with filter", filter, err)
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionList, What: "SCIM users with filter", ID: filter}, err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)

@@ -116,7 +116,7 @@ func (d *SSOConnectionsDataSource) Read(ctx context.Context, req datasource.Read
 
 	conns, err := client.ListSSOConnections(ctx, scope)
 	if err != nil {
-		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Management, "list", "SSO connections of "+scope.String(), "", err)
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.Management, Action: diagnostics.ActionList, What: "SSO connections of " + scope.String(), ID: ""}, err)
 		return
 	}
 	cfg.Connections = make([]ssoConnectionModel, 0, len(conns))

@@ -253,8 +253,8 @@ func (r *GroupMappingResource) desiredMemberIDs(ctx context.Context, client *sci
 	}
 	found, missing, err := r.usersByUserName(ctx, client, names)
 	if err != nil {
-		diagnostics.AddAttributeClientError(&diags, path.Root("member_user_names"), diagnostics.SCIM, "look up",
-			"SCIM users", "", err)
+		diagnostics.AddAttributeClientError(&diags, path.Root("member_user_names"),
+			diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionList, What: "SCIM users"}, err)
 		return nil, diags
 	}
 	if len(missing) > 0 {
@@ -347,7 +347,7 @@ func memberUserNameSet(ctx context.Context, data *providerData, client *scim.Cli
 				name = s
 			}
 		case !errors.Is(err, httpx.ErrNotFound):
-			diagnostics.AddClientError(&diags, diagnostics.SCIM, "read", "SCIM user", id, err)
+			diagnostics.AddClientError(&diags, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionRead, What: "SCIM user", ID: id}, err)
 			return types.SetNull(types.StringType), diags
 		}
 		if key := strings.ToLower(name); !seen[key] {
@@ -455,7 +455,7 @@ func (r *GroupMappingResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	if err != nil {
-		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "read", "SCIM group", state.ID.ValueString(), err)
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionRead, What: "SCIM group", ID: state.ID.ValueString()}, err)
 		return
 	}
 
@@ -515,7 +515,7 @@ func (r *GroupMappingResource) Update(ctx context.Context, req resource.UpdateRe
 			return
 		}
 		if err != nil {
-			diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "rename", "SCIM group", id, err)
+			diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionRename, What: "SCIM group", ID: id}, err)
 			return
 		}
 		r.data.groups.put(renamed)
@@ -524,7 +524,7 @@ func (r *GroupMappingResource) Update(ctx context.Context, req resource.UpdateRe
 	if cfg.managed() {
 		current, err := client.GetGroup(ctx, id)
 		if err != nil {
-			diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "read", "SCIM group", id, err)
+			diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionRead, What: "SCIM group", ID: id}, err)
 			return
 		}
 		add, remove := groupMemberChanges(current, desired)
@@ -563,7 +563,7 @@ func (r *GroupMappingResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	id := state.ID.ValueString()
 	if err := client.DeleteGroup(ctx, id, ""); err != nil && !errors.Is(err, httpx.ErrNotFound) {
-		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "delete", "SCIM group", state.DisplayName.ValueString(), err)
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionDelete, What: "SCIM group", ID: state.DisplayName.ValueString()}, err)
 		return
 	}
 	r.data.groups.remove(id)
@@ -613,7 +613,7 @@ func (r *GroupMappingResource) ImportState(ctx context.Context, req resource.Imp
 		return
 	}
 	if err != nil {
-		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "import", "SCIM group", key, err)
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionImport, What: "SCIM group", ID: key}, err)
 		return
 	}
 	if _, _, ok := splitGroupDisplayName(g.DisplayName); !ok {
@@ -641,14 +641,14 @@ func (r *GroupMappingResource) ImportState(ctx context.Context, req resource.Imp
 // does not provision (the names are validated at plan time, so a 400 about
 // no member is about the organization).
 func (r *GroupMappingResource) addCreateError(ctx context.Context, diags *diag.Diagnostics, client *scim.Client, plan groupMappingModel, name string, added []string, err error) {
-	if plan.MemberUserNames.IsNull() && r.addUnknownMembers(ctx, diags, client, "create", name, added, err) {
+	call := diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionCreate, What: "SCIM group", ID: name}
+	if plan.MemberUserNames.IsNull() && r.addUnknownMembers(ctx, diags, client, call, added, err) {
 		return
 	}
-	if diagnostics.AddOrgNotProvisioned(diags, path.Root("org_name"), "org_name", plan.OrgName.ValueString(),
-		"create", "SCIM group", name, err) {
+	if diagnostics.AddOrgNotProvisioned(diags, path.Root("org_name"), "org_name", plan.OrgName.ValueString(), call, err) {
 		return
 	}
-	diagnostics.AddClientError(diags, diagnostics.SCIM, "create", "SCIM group", name, err)
+	diagnostics.AddClientError(diags, call, err)
 }
 
 // readMembership refreshes whichever membership attributes m tracks (the
@@ -669,10 +669,11 @@ func (r *GroupMappingResource) readMembership(ctx context.Context, client *scim.
 // fault when members manages membership, else the client error. (Ids
 // resolved from member_user_names were users a moment ago.)
 func (r *GroupMappingResource) addMembershipError(ctx context.Context, diags *diag.Diagnostics, client *scim.Client, byID bool, name string, added []string, err error) {
-	if byID && r.addUnknownMembers(ctx, diags, client, "update", name, added, err) {
+	call := diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionUpdate, What: "SCIM group", ID: name}
+	if byID && r.addUnknownMembers(ctx, diags, client, call, added, err) {
 		return
 	}
-	diagnostics.AddClientError(diags, diagnostics.SCIM, "update", "SCIM group", name, err)
+	diagnostics.AddClientError(diags, call, err)
 }
 
 // addUnknownMembers reports the member ids Docker refused. Docker answers
@@ -680,7 +681,7 @@ func (r *GroupMappingResource) addMembershipError(ctx context.Context, diags *di
 // then looked up and named on the members attribute, since the usual
 // mistake is an email or username where a docker_scim_user id belongs. It
 // returns false, adding nothing, when no member is at fault.
-func (r *GroupMappingResource) addUnknownMembers(ctx context.Context, diags *diag.Diagnostics, client *scim.Client, action, name string, added []string, err error) bool {
+func (r *GroupMappingResource) addUnknownMembers(ctx context.Context, diags *diag.Diagnostics, client *scim.Client, call diagnostics.Call, added []string, err error) bool {
 	if errors.Is(err, httpx.ErrBadRequest) && len(added) > 0 {
 		var unknown []string
 		for _, id := range added {
@@ -692,7 +693,7 @@ func (r *GroupMappingResource) addUnknownMembers(ctx context.Context, diags *dia
 			diags.AddAttributeError(path.Root("members"), "Unknown group member",
 				fmt.Sprintf("Couldn't %s SCIM group %q: %s not a SCIM user of this SSO connection. members takes the "+
 					"SCIM ids of users (docker_scim_user.<name>.id), not emails or Docker IDs.",
-					action, name, quotedList(unknown)))
+					call.Action, call.ID, quotedList(unknown)))
 			return true
 		}
 	}

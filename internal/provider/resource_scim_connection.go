@@ -257,7 +257,7 @@ func (r *SCIMConnectionResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	if err != nil {
-		addConnectionError(&resp.Diagnostics, "enable", ref, err)
+		addConnectionError(&resp.Diagnostics, diagnostics.ActionEnable, ref, err)
 		return
 	}
 
@@ -285,7 +285,7 @@ func (r *SCIMConnectionResource) Read(ctx context.Context, req resource.ReadRequ
 
 	scimState, err := client.GetSCIM(ctx, ref.scope, ref.connID)
 	if err != nil {
-		addConnectionError(&resp.Diagnostics, "read", ref, err)
+		addConnectionError(&resp.Diagnostics, diagnostics.ActionRead, ref, err)
 		return
 	}
 	if !scimState.Enabled {
@@ -329,7 +329,7 @@ func (r *SCIMConnectionResource) Update(ctx context.Context, req resource.Update
 			return
 		}
 		if err != nil {
-			addConnectionError(&resp.Diagnostics, "rotate", ref, err)
+			addConnectionError(&resp.Diagnostics, diagnostics.ActionRotate, ref, err)
 			return
 		}
 		plan.BaseURL = types.StringValue(creds.BaseURL)
@@ -357,7 +357,7 @@ func (r *SCIMConnectionResource) Delete(ctx context.Context, req resource.Delete
 
 	err := client.DisableSCIM(ctx, ref.scope, ref.connID)
 	if err != nil && !errors.Is(err, hub.ErrSCIMAlreadyDisabled) && !errors.Is(err, httpx.ErrNotFound) {
-		addConnectionError(&resp.Diagnostics, "disable", ref, err)
+		addConnectionError(&resp.Diagnostics, diagnostics.ActionDisable, ref, err)
 	}
 }
 
@@ -398,7 +398,7 @@ func (r *SCIMConnectionResource) ImportState(ctx context.Context, req resource.I
 	}
 	scimState, err := client.GetSCIM(ctx, ref.scope, ref.connID)
 	if err != nil {
-		addConnectionError(&resp.Diagnostics, "import", ref, err)
+		addConnectionError(&resp.Diagnostics, diagnostics.ActionImport, ref, err)
 		return
 	}
 	if !scimState.Enabled {
@@ -425,7 +425,7 @@ func (r *SCIMConnectionResource) ImportState(ctx context.Context, req resource.I
 // "enable", "read", "rotate", "disable" or "import"). A 404 is worded here,
 // naming both the connection and its org or company, because the server
 // cannot tell which of the two the configuration got wrong.
-func addConnectionError(diags *diag.Diagnostics, action string, ref connRef, err error) {
+func addConnectionError(diags *diag.Diagnostics, action diagnostics.Action, ref connRef, err error) {
 	if errors.Is(err, httpx.ErrNotFound) {
 		diags.AddError("SSO connection not found",
 			fmt.Sprintf("Couldn't %s SCIM on %s: either %s %q does not exist (or is not visible to this account), "+
@@ -435,7 +435,7 @@ func addConnectionError(diags *diag.Diagnostics, action string, ref connRef, err
 				action, ref.describe(), ref.kind(), ref.name(), ref.connID, err))
 		return
 	}
-	diagnostics.AddClientError(diags, diagnostics.Management, action, "SCIM connection", ref.id(), err)
+	diagnostics.AddClientError(diags, diagnostics.Call{API: diagnostics.Management, Action: action, What: "SCIM connection", ID: ref.id()}, err)
 }
 
 // rotatedTokenModifier keeps the token from state, as UseStateForUnknown

@@ -285,7 +285,7 @@ func (r *SCIMUserResource) Create(ctx context.Context, req resource.CreateReques
 				conflict.ExistingID)
 			return
 		}
-		addUserWriteError(&resp.Diagnostics, "create", plan, err)
+		addUserWriteError(&resp.Diagnostics, diagnostics.ActionCreate, plan, err)
 		return
 	}
 	if adopted {
@@ -328,7 +328,7 @@ func (r *SCIMUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	if err != nil {
-		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "read", "SCIM user", state.UserName.ValueString(), err)
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionRead, What: "SCIM user", ID: state.UserName.ValueString()}, err)
 		return
 	}
 	resp.Diagnostics.Append(r.saveUser(ctx, &resp.State, resp.Private, resp.Identity, user, state)...)
@@ -364,11 +364,11 @@ func (r *SCIMUserResource) Update(ctx context.Context, req resource.UpdateReques
 			r.data.users.put(fresh)
 			resp.Diagnostics.Append(r.saveUser(ctx, &resp.State, resp.Private, resp.Identity, fresh, prior)...)
 		}
-		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "update", "SCIM user", plan.UserName.ValueString(), err)
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionUpdate, What: "SCIM user", ID: plan.UserName.ValueString()}, err)
 		return
 	}
 	if err != nil {
-		addUserWriteError(&resp.Diagnostics, "update", plan, err)
+		addUserWriteError(&resp.Diagnostics, diagnostics.ActionUpdate, plan, err)
 		return
 	}
 	resp.Diagnostics.Append(r.rememberConfigured(ctx, req.Config, resp.Private)...)
@@ -412,7 +412,7 @@ func (r *SCIMUserResource) Delete(ctx context.Context, req resource.DeleteReques
 			return
 		}
 		if err != nil {
-			diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "deactivate", "SCIM user", state.UserName.ValueString(), err)
+			diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionDeactivate, What: "SCIM user", ID: state.UserName.ValueString()}, err)
 			return
 		}
 		r.data.users.put(updated)
@@ -421,7 +421,7 @@ func (r *SCIMUserResource) Delete(ctx context.Context, req resource.DeleteReques
 
 	err := client.DeleteUser(ctx, id, "")
 	if err != nil && !errors.Is(err, httpx.ErrNotFound) {
-		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "delete", "SCIM user", state.UserName.ValueString(), err)
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionDelete, What: "SCIM user", ID: state.UserName.ValueString()}, err)
 		return
 	}
 	r.data.users.remove(id)
@@ -466,7 +466,7 @@ func (r *SCIMUserResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	if err != nil {
-		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.SCIM, "import", "SCIM user", key, err)
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionImport, What: "SCIM user", ID: key}, err)
 		return
 	}
 
@@ -495,12 +495,13 @@ func (r *SCIMUserResource) saveUser(ctx context.Context, state *tfsdk.State, pri
 // addUserWriteError reports a failed create or update. Docker's refusal of
 // an organization the connection does not provision points at org_name,
 // in the provider's words rather than the SCIM field's.
-func addUserWriteError(diags *diag.Diagnostics, action string, plan scimUserModel, err error) {
+func addUserWriteError(diags *diag.Diagnostics, action diagnostics.Action, plan scimUserModel, err error) {
+	call := diagnostics.Call{API: diagnostics.SCIM, Action: action, What: "SCIM user", ID: plan.UserName.ValueString()}
 	if scim.IsOrgOutOfScope(err) && diagnostics.AddOrgNotProvisioned(diags, path.Root("org_name"), "org_name",
-		plan.OrgName.ValueString(), action, "SCIM user", plan.UserName.ValueString(), err) {
+		plan.OrgName.ValueString(), call, err) {
 		return
 	}
-	diagnostics.AddClientError(diags, diagnostics.SCIM, action, "SCIM user", plan.UserName.ValueString(), err)
+	diagnostics.AddClientError(diags, call, err)
 }
 
 // userFromModel builds the SCIM user a configuration describes.
