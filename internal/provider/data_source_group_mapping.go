@@ -112,7 +112,7 @@ func (d *GroupMappingDataSource) Read(ctx context.Context, req datasource.ReadRe
 		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionRead, What: "SCIM group", ID: name}, err)
 		return
 	}
-	d.data.groups.put(g)
+	d.data.groups.Put(g)
 
 	cfg.ID = types.StringValue(g.ID)
 	cfg.DisplayName = types.StringValue(g.DisplayName)

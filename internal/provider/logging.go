@@ -1,8 +1,11 @@
 package provider
 
 import (
+	"context"
 	"os"
 	"strings"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // quietLogSettings are the levels QuietLogsUnlessRequested sets: the
@@ -42,4 +45,28 @@ func quietLogEnv(environ []string) map[string]string {
 		out[k] = "OFF"
 	}
 	return out
+}
+
+// tflogLogger sends the clients' logs to Terraform's log, with every secret
+// masked in messages and fields alike.
+type tflogLogger struct {
+	secrets []string
+}
+
+func (l tflogLogger) mask(ctx context.Context) context.Context {
+	for _, s := range l.secrets {
+		if s != "" {
+			ctx = tflog.MaskMessageStrings(ctx, s)
+			ctx = tflog.MaskAllFieldValuesStrings(ctx, s)
+		}
+	}
+	return tflog.SetField(ctx, "@module", "docker.http")
+}
+
+func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(l.mask(ctx), msg, fields)
+}
+
+func (l tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Warn(l.mask(ctx), msg, fields)
 }

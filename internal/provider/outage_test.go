@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/snapshot"
 )
 
 // The outage tests run the real CLI against a server that is down, refuses
@@ -78,8 +80,8 @@ func TestAccOutage_wrongSCIMToken(t *testing.T) {
 	// The first Reads are 3 GETs and the listing, all in flight before the
 	// first 401 comes back; every later Read fails unsent. Asking per user
 	// would be 3 + 1 + 17 requests.
-	if got := h.mockRequests() - before; got > directReads+1 {
-		t.Fatalf("refreshing %d users with a wrong token sent %d requests, want at most %d", outageUsers, got, directReads+1)
+	if got := h.mockRequests() - before; got > snapshot.DirectReads+1 {
+		t.Fatalf("refreshing %d users with a wrong token sent %d requests, want at most %d", outageUsers, got, snapshot.DirectReads+1)
 	}
 }
 
@@ -128,7 +130,7 @@ func TestAccOutage_everyAnswer503(t *testing.T) {
 	// 3 GETs and the listing retry until the window (2 minutes) passes,
 	// each at most ~13 times at the jittered waits; then every Read fails
 	// unsent. A budget per Read would be a dozen requests for each of 20.
-	if got, limit := h.mockRequests()-before, (directReads+1)*14; got > limit {
+	if got, limit := h.mockRequests()-before, (snapshot.DirectReads+1)*14; got > limit {
 		t.Fatalf("refreshing %d users with every answer a 503 sent %d requests, want at most %d", outageUsers, got, limit)
 	}
 }

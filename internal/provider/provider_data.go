@@ -1,22 +1,18 @@
 package provider
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
 	"github.com/dockerscim/terraform-provider-docker/internal/hub"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+	"github.com/dockerscim/terraform-provider-docker/internal/snapshot"
 )
 
 // clientSettings is the provider block resolved against the environment.
@@ -37,16 +33,11 @@ type clientSettings struct {
 type providerData struct {
 	settings clientSettings
 
-	scimOnce sync.Once
-	scim     *scim.Client
-	scimErr  error
+	scim lazyClient[scim.Client]
+	hub  lazyClient[hub.Client]
 
-	hubOnce sync.Once
-	hub     *hub.Client
-	hubErr  error
-
-	users  *userCache
-	groups *groupCache
+	users  *snapshot.Users
+	groups *snapshot.Groups
 
 	// explained tells each shared cause of failure in full once.
 	explained explainOnce
@@ -55,7 +46,7 @@ type providerData struct {
 }
 
 func newProviderData(s clientSettings) *providerData {
-	return &providerData{settings: s, users: newUserCache(), groups: newGroupCache()}
+	return &providerData{settings: s, users: snapshot.NewUsers(), groups: snapshot.NewGroups()}
 }
 
 // providerDataFrom unpacks what Configure handed over. It is nil before the
@@ -97,170 +88,100 @@ func (d *providerData) httpOptions(secrets ...string) httpx.Options {
 	}
 }
 
-// scimClient returns the SCIM client, or nil after adding a diagnostic that
-// names the missing setting and its environment variable.
-func (d *providerData) scimClient(diags *diag.Diagnostics, neededFor string) *scim.Client {
+// lazyClient builds a client the first time an operation needs it, so
+// that settings unknown at plan time fail only the operations that use
+// them, and every resource of the block then shares the one client.
+type lazyClient[T any] struct {
+	once   sync.Once
+	client *T
+	err    error
+}
+
+func (l *lazyClient[T]) get(build func() (*T, error)) (*T, error) {
+	l.once.Do(func() { l.client, l.err = build() })
+	return l.client, l.err
+}
+
+// requiredSetting is a provider setting an operation cannot do without.
+type requiredSetting struct {
+	attribute string
+	env       string
+	value     setting
+	optional  bool // has a default, so only unknown is a problem
+}
+
+// requireSettings adds a diagnostic naming the first setting that is
+// unknown (only known after apply) or missing, and reports whether all are
+// usable.
+func requireSettings(diags *diag.Diagnostics, neededFor string, settings ...requiredSetting) bool {
+	for _, s := range settings {
+		if s.value.unknown {
+			diagnostics.AddUnknownSetting(diags, s.attribute, neededFor)
+			return false
+		}
+	}
+	for _, s := range settings {
+		if !s.optional && s.value.value == "" {
+			diagnostics.AddMissingSetting(diags, s.attribute, s.env, neededFor)
+			return false
+		}
+	}
+	return true
+}
+
+// configured reports whether the provider was configured, adding a bug
+// diagnostic when it was not.
+func (d *providerData) configured(diags *diag.Diagnostics, neededFor string) bool {
 	if d == nil {
 		diags.AddError("Provider not configured", neededFor+" was called before the provider was configured. This is a bug in the provider.")
+		return false
+	}
+	return true
+}
+
+// scimClient returns the SCIM client, or nil after adding a diagnostic that
+// names the unknown or missing setting and its environment variable.
+func (d *providerData) scimClient(diags *diag.Diagnostics, neededFor string) *scim.Client {
+	if !d.configured(diags, neededFor) {
 		return nil
 	}
 	s := d.settings
-	switch {
-	case s.scimBaseURL.unknown:
-		diagnostics.AddUnknownSetting(diags, "scim_base_url", neededFor)
-		return nil
-	case s.scimToken.unknown:
-		diagnostics.AddUnknownSetting(diags, "scim_token", neededFor)
-		return nil
-	case s.scimBaseURL.value == "":
-		diagnostics.AddMissingSetting(diags, "scim_base_url", EnvSCIMBaseURL, neededFor)
-		return nil
-	case s.scimToken.value == "":
-		diagnostics.AddMissingSetting(diags, "scim_token", EnvSCIMToken, neededFor)
+	if !requireSettings(diags, neededFor,
+		requiredSetting{attribute: "scim_base_url", env: EnvSCIMBaseURL, value: s.scimBaseURL},
+		requiredSetting{attribute: "scim_token", env: EnvSCIMToken, value: s.scimToken}) {
 		return nil
 	}
-	d.scimOnce.Do(func() {
-		d.scim, d.scimErr = scim.New(scim.Config{
-			BaseURL: s.scimBaseURL.value,
-			Token:   s.scimToken.value,
-			HTTP:    d.httpOptions(s.scimToken.value),
-		})
+	client, err := d.scim.get(func() (*scim.Client, error) {
+		return scim.New(scim.Config{BaseURL: s.scimBaseURL.value, Token: s.scimToken.value, HTTP: d.httpOptions(s.scimToken.value)})
 	})
-	if d.scimErr != nil {
-		diags.AddAttributeError(path.Root("scim_base_url"), "Invalid SCIM settings", d.scimErr.Error())
+	if err != nil {
+		diags.AddAttributeError(path.Root("scim_base_url"), "Invalid SCIM settings", err.Error())
 		return nil
 	}
-	return d.scim
+	return client
 }
 
 // hubClient returns the management API client, or nil after adding a
-// diagnostic that names the missing setting and its environment variable.
+// diagnostic that names the unknown or missing setting and its environment
+// variable.
 func (d *providerData) hubClient(diags *diag.Diagnostics, neededFor string) *hub.Client {
-	if d == nil {
-		diags.AddError("Provider not configured", neededFor+" was called before the provider was configured. This is a bug in the provider.")
+	if !d.configured(diags, neededFor) {
 		return nil
 	}
 	s := d.settings
-	switch {
-	case s.host.unknown:
-		diagnostics.AddUnknownSetting(diags, "host", neededFor)
-		return nil
-	case s.username.unknown:
-		diagnostics.AddUnknownSetting(diags, "username", neededFor)
-		return nil
-	case s.password.unknown:
-		diagnostics.AddUnknownSetting(diags, "password", neededFor)
-		return nil
-	case s.username.value == "":
-		diagnostics.AddMissingSetting(diags, "username", EnvUsername, neededFor)
-		return nil
-	case s.password.value == "":
-		diagnostics.AddMissingSetting(diags, "password", EnvPassword, neededFor)
+	if !requireSettings(diags, neededFor,
+		requiredSetting{attribute: "host", env: EnvHubHost, value: s.host, optional: true},
+		requiredSetting{attribute: "username", env: EnvUsername, value: s.username},
+		requiredSetting{attribute: "password", env: EnvPassword, value: s.password}) {
 		return nil
 	}
-	d.hubOnce.Do(func() {
-		d.hub, d.hubErr = hub.New(hub.Config{
-			Host:     s.host.value,
-			Username: s.username.value,
-			Password: s.password.value,
-			HTTP:     d.httpOptions(s.password.value),
-		})
+	client, err := d.hub.get(func() (*hub.Client, error) {
+		return hub.New(hub.Config{Host: s.host.value, Username: s.username.value, Password: s.password.value,
+			HTTP: d.httpOptions(s.password.value)})
 	})
-	if d.hubErr != nil {
-		diags.AddAttributeError(path.Root("host"), "Invalid Docker Hub settings", d.hubErr.Error())
-		return nil
-	}
-	return d.hub
-}
-
-// tflogLogger sends the clients' logs to Terraform's log, with every secret
-// masked in messages and fields alike.
-type tflogLogger struct {
-	secrets []string
-}
-
-func (l tflogLogger) mask(ctx context.Context) context.Context {
-	for _, s := range l.secrets {
-		if s != "" {
-			ctx = tflog.MaskMessageStrings(ctx, s)
-			ctx = tflog.MaskAllFieldValuesStrings(ctx, s)
-		}
-	}
-	return tflog.SetField(ctx, "@module", "docker.http")
-}
-
-func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Debug(l.mask(ctx), msg, fields)
-}
-
-func (l tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Warn(l.mask(ctx), msg, fields)
-}
-
-// privateState is the part of private state the provider reads back:
-// resp.Private and req.Private both have these methods.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-const etagKey = "etag"
-
-// setETag remembers the version of the object last read or written, so that
-// the next update can be made conditional on it.
-func setETag(ctx context.Context, p privateState, etag string) diag.Diagnostics {
-	if p == nil {
-		return nil
-	}
-	if etag == "" {
-		return p.SetKey(ctx, etagKey, nil)
-	}
-	b, _ := json.Marshal(etag)
-	return p.SetKey(ctx, etagKey, b)
-}
-
-func getETag(ctx context.Context, p interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}) (string, diag.Diagnostics) {
-	if p == nil {
-		return "", nil
-	}
-	b, diags := p.GetKey(ctx, etagKey)
-	if len(b) == 0 {
-		return "", diags
-	}
-	var etag string
-	if err := json.Unmarshal(b, &etag); err != nil {
-		return "", diags
-	}
-	return etag, diags
-}
-
-func stringOrNull(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-func stringIfKnown(v types.String) string {
-	if v.IsNull() || v.IsUnknown() {
-		return ""
-	}
-	return v.ValueString()
-}
-
-func boolPtr(b bool) *bool { return &b }
-
-func quote(s string) string { return strconv.Quote(s) }
-
-func parsePositiveFloat(s string) (float64, error) {
-	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return 0, err
+		diags.AddAttributeError(path.Root("host"), "Invalid Docker Hub settings", err.Error())
+		return nil
 	}
-	if f <= 0 {
-		return 0, fmt.Errorf("%v is not positive", f)
-	}
-	return f, nil
+	return client
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+	"github.com/dockerscim/terraform-provider-docker/internal/snapshot"
 	"github.com/dockerscim/terraform-provider-docker/internal/validators"
 )
 
@@ -281,9 +282,9 @@ func (r *GroupMappingResource) desiredMemberIDs(ctx context.Context, client *sci
 func (r *GroupMappingResource) usersByUserName(ctx context.Context, client *scim.Client, names []string) (found map[string]*scim.User, missing []string, err error) {
 	found = make(map[string]*scim.User, len(names))
 	var users []*scim.User
-	if len(names) > directReads {
-		users, err = r.data.users.all(ctx, client)
-		if err != nil && !errors.Is(err, errNoSnapshot) {
+	if len(names) > snapshot.DirectReads {
+		users, err = r.data.users.All(ctx, client)
+		if err != nil && !errors.Is(err, snapshot.ErrNoSnapshot) {
 			return nil, nil, err
 		}
 	}
@@ -306,7 +307,7 @@ func (r *GroupMappingResource) usersByUserName(ctx context.Context, client *scim
 			if ferr != nil {
 				return nil, nil, ferr
 			}
-			r.data.users.put(u)
+			r.data.users.Put(u)
 			found[strings.ToLower(n)] = u
 		}
 	}
@@ -339,7 +340,7 @@ func memberUserNameSet(ctx context.Context, data *providerData, client *scim.Cli
 	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		name := id
-		u, err := data.users.get(ctx, client, id)
+		u, err := data.users.Get(ctx, client, id)
 		switch {
 		case err == nil:
 			name = u.UserName
@@ -393,7 +394,7 @@ func (r *GroupMappingResource) Create(ctx context.Context, req resource.CreateRe
 		r.addCreateError(ctx, &resp.Diagnostics, client, plan, name, first, err)
 		return
 	}
-	r.data.groups.put(created)
+	r.data.groups.Put(created)
 
 	state := groupMappingModel{
 		ID:              types.StringValue(created.ID),
@@ -410,9 +411,9 @@ func (r *GroupMappingResource) Create(ctx context.Context, req resource.CreateRe
 		if err := client.UpdateGroupMembers(ctx, created.ID, rest, nil, scim.DefaultMemberBatchSize); err != nil {
 			// The group exists: record what it holds now, so that Terraform
 			// tracks it, and report what failed.
-			r.data.groups.remove(created.ID)
+			r.data.groups.Remove(created.ID)
 			if fresh, gerr := client.GetGroup(ctx, created.ID); gerr == nil {
-				r.data.groups.put(fresh)
+				r.data.groups.Put(fresh)
 				resp.Diagnostics.Append(r.readMembership(ctx, client, fresh, &state)...)
 			}
 			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
@@ -420,7 +421,7 @@ func (r *GroupMappingResource) Create(ctx context.Context, req resource.CreateRe
 			return
 		}
 		created.Members = membersOf(desired)
-		r.data.groups.put(created)
+		r.data.groups.Put(created)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
@@ -433,10 +434,7 @@ func (r *GroupMappingResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data.scimSettingsPending() {
-		// The SCIM settings come from a connection this plan creates or
-		// rotates: keep the recorded state until they are known.
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, groupIdentity(state.OrgName.ValueString(), state.TeamName.ValueString()))...)
+	if r.data.keptWhilePending(ctx, resp, groupIdentity(state.OrgName.ValueString(), state.TeamName.ValueString())) {
 		return
 	}
 	client := r.data.scimClient(&resp.Diagnostics, "docker_group_mapping")
@@ -444,14 +442,9 @@ func (r *GroupMappingResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 
-	g, err := r.data.groups.get(ctx, client, state.ID.ValueString())
+	g, err := r.data.groups.Get(ctx, client, state.ID.ValueString())
 	if errors.Is(err, httpx.ErrNotFound) {
-		// The framework wants an identity even for a removed resource when
-		// the CLI (Terraform < 1.12) did not send one.
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, groupIdentity(state.OrgName.ValueString(), state.TeamName.ValueString()))...)
-		if r.data.confirmVanished(ctx, req.Private, &resp.Diagnostics, "SCIM group", state.DisplayName.ValueString()) {
-			resp.State.RemoveResource(ctx)
-		}
+		r.data.forgetIfVanished(ctx, req, resp, groupIdentity(state.OrgName.ValueString(), state.TeamName.ValueString()), "SCIM group", state.DisplayName.ValueString())
 		return
 	}
 	if err != nil {
@@ -518,7 +511,7 @@ func (r *GroupMappingResource) Update(ctx context.Context, req resource.UpdateRe
 			diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionRename, What: "SCIM group", ID: id}, err)
 			return
 		}
-		r.data.groups.put(renamed)
+		r.data.groups.Put(renamed)
 	}
 
 	if cfg.managed() {
@@ -531,7 +524,7 @@ func (r *GroupMappingResource) Update(ctx context.Context, req resource.UpdateRe
 		if len(add)+len(remove) > 0 {
 			err := client.UpdateGroupMembers(ctx, id, add, remove, scim.DefaultMemberBatchSize)
 			// Whatever happened, the snapshot no longer matches the server.
-			r.data.groups.remove(id)
+			r.data.groups.Remove(id)
 			if err != nil {
 				r.addMembershipError(ctx, &resp.Diagnostics, client, cfg.byID, name, add, err)
 				return
@@ -539,7 +532,7 @@ func (r *GroupMappingResource) Update(ctx context.Context, req resource.UpdateRe
 		}
 		current.DisplayName = name
 		current.Members = membersOf(desired)
-		r.data.groups.put(current)
+		r.data.groups.Put(current)
 	}
 
 	state := plan
@@ -566,7 +559,7 @@ func (r *GroupMappingResource) Delete(ctx context.Context, req resource.DeleteRe
 		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionDelete, What: "SCIM group", ID: state.DisplayName.ValueString()}, err)
 		return
 	}
-	r.data.groups.remove(id)
+	r.data.groups.Remove(id)
 }
 
 // ImportState accepts a SCIM group id, an "org:team" display name (in any
@@ -621,7 +614,7 @@ func (r *GroupMappingResource) ImportState(ctx context.Context, req resource.Imp
 			fmt.Sprintf("SCIM group %s is named %q, which is not \"org:team\", so Docker maps it onto no team.", g.ID, g.DisplayName))
 		return
 	}
-	r.data.groups.put(g)
+	r.data.groups.Put(g)
 
 	// The members are imported by people: a configuration with
 	// member_user_names then plans exactly the difference, by email, and one
@@ -685,7 +678,7 @@ func (r *GroupMappingResource) addUnknownMembers(ctx context.Context, diags *dia
 	if errors.Is(err, httpx.ErrBadRequest) && len(added) > 0 {
 		var unknown []string
 		for _, id := range added {
-			if _, gerr := r.data.users.get(ctx, client, id); errors.Is(gerr, httpx.ErrNotFound) {
+			if _, gerr := r.data.users.Get(ctx, client, id); errors.Is(gerr, httpx.ErrNotFound) {
 				unknown = append(unknown, id)
 			}
 		}

@@ -289,10 +289,7 @@ func (r *SCIMConnectionResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	if !scimState.Enabled {
-		// The framework wants an identity even for a removed resource when
-		// the CLI (Terraform < 1.12) did not send one.
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, ref.identity())...)
-		resp.State.RemoveResource(ctx)
+		forget(ctx, resp, ref.identity())
 		return
 	}
 

@@ -291,7 +291,7 @@ func (r *SCIMUserResource) Create(ctx context.Context, req resource.CreateReques
 	if adopted {
 		tflog.Info(ctx, "adopted the existing SCIM user instead of creating one", map[string]any{"id": created.ID})
 	}
-	r.data.users.put(created)
+	r.data.users.Put(created)
 	resp.Diagnostics.Append(r.saveUser(ctx, &resp.State, resp.Private, resp.Identity, created, plan)...)
 	resp.Diagnostics.Append(r.rememberConfigured(ctx, req.Config, resp.Private)...)
 }
@@ -308,8 +308,7 @@ func (r *SCIMUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data.scimSettingsPending() {
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFor(userFromModel(state)))...)
+	if r.data.keptWhilePending(ctx, resp, identityFor(userFromModel(state))) {
 		return
 	}
 	client := r.data.scimClient(&resp.Diagnostics, "docker_scim_user")
@@ -317,14 +316,9 @@ func (r *SCIMUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 
-	user, err := r.data.users.get(ctx, client, state.ID.ValueString())
+	user, err := r.data.users.Get(ctx, client, state.ID.ValueString())
 	if errors.Is(err, httpx.ErrNotFound) {
-		// The framework wants an identity even for a removed resource when
-		// the CLI (Terraform < 1.12) did not send one.
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFor(userFromModel(state)))...)
-		if r.data.confirmVanished(ctx, req.Private, &resp.Diagnostics, "SCIM user", state.UserName.ValueString()) {
-			resp.State.RemoveResource(ctx)
-		}
+		r.data.forgetIfVanished(ctx, req, resp, identityFor(userFromModel(state)), "SCIM user", state.UserName.ValueString())
 		return
 	}
 	if err != nil {
@@ -361,7 +355,7 @@ func (r *SCIMUserResource) Update(ctx context.Context, req resource.UpdateReques
 		// Someone changed the user since it was read. Record what the server
 		// holds now, so the next plan shows the real difference.
 		if fresh, gerr := client.GetUser(ctx, current.ID); gerr == nil {
-			r.data.users.put(fresh)
+			r.data.users.Put(fresh)
 			resp.Diagnostics.Append(r.saveUser(ctx, &resp.State, resp.Private, resp.Identity, fresh, prior)...)
 		}
 		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionUpdate, What: "SCIM user", ID: plan.UserName.ValueString()}, err)
@@ -380,7 +374,7 @@ func (r *SCIMUserResource) Update(ctx context.Context, req resource.UpdateReques
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFor(current))...)
 		return
 	}
-	r.data.users.put(updated)
+	r.data.users.Put(updated)
 	resp.Diagnostics.Append(r.saveUser(ctx, &resp.State, resp.Private, resp.Identity, updated, plan)...)
 }
 
@@ -415,7 +409,7 @@ func (r *SCIMUserResource) Delete(ctx context.Context, req resource.DeleteReques
 			diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionDeactivate, What: "SCIM user", ID: state.UserName.ValueString()}, err)
 			return
 		}
-		r.data.users.put(updated)
+		r.data.users.Put(updated)
 		return
 	}
 
@@ -424,7 +418,7 @@ func (r *SCIMUserResource) Delete(ctx context.Context, req resource.DeleteReques
 		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionDelete, What: "SCIM user", ID: state.UserName.ValueString()}, err)
 		return
 	}
-	r.data.users.remove(id)
+	r.data.users.Remove(id)
 }
 
 // ImportState accepts a SCIM id, a user_name (anything with an @), or an

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
 // scimEndpoint says which SCIM API a resource was last seen through. It is
@@ -137,4 +138,37 @@ func (d *providerData) confirmVanished(ctx context.Context, p privateState, diag
 			"purpose (terraform state rm <address>, or tofu state rm) and apply again to re-create it.",
 			subject, change))
 	return false
+}
+
+// forget removes a resource that no longer exists from state. The framework
+// wants an identity even for a removed resource when the CLI (Terraform <
+// 1.12) did not send one, so it is set from what state held.
+func forget(ctx context.Context, resp *resource.ReadResponse, identity any) {
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identity)...)
+	resp.State.RemoveResource(ctx)
+}
+
+// forgetIfVanished is forget for an object the SCIM API no longer finds,
+// unless confirmVanished finds that the settings changed since it was last
+// seen: then state stays as it was and the error says why.
+func (d *providerData) forgetIfVanished(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse,
+	identity any, what, name string) {
+	if d.confirmVanished(ctx, req.Private, &resp.Diagnostics, what, name) {
+		forget(ctx, resp, identity)
+		return
+	}
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identity)...)
+}
+
+// keptWhilePending leaves the state of a SCIM object as it is, and reports
+// true, while the SCIM settings are only known after apply (the provider
+// block takes them from a connection this plan creates, re-enables or
+// rotates): the object is refreshed by the next plan, through the new
+// settings, and nothing is planned for it meanwhile.
+func (d *providerData) keptWhilePending(ctx context.Context, resp *resource.ReadResponse, identity any) bool {
+	if !d.scimSettingsPending() {
+		return false
+	}
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identity)...)
+	return true
 }

@@ -1,4 +1,4 @@
-package provider
+package snapshot
 
 import (
 	"context"
@@ -80,14 +80,14 @@ func (f *rcFake) listAll(ctx context.Context, add func(string, *rcItem)) error {
 	return nil
 }
 
-func (f *rcFake) get(ctx context.Context, c *readCache[rcItem], id string) (*rcItem, error) {
+func (f *rcFake) get(ctx context.Context, c *collection[rcItem], id string) (*rcItem, error) {
 	return c.get(ctx, id, f.getOne, f.listAll)
 }
 
 // warm spends the direct reads, so that the next get lists.
-func (f *rcFake) warm(t *testing.T, c *readCache[rcItem]) {
+func (f *rcFake) warm(t *testing.T, c *collection[rcItem]) {
 	t.Helper()
-	for i := range directReads {
+	for i := range DirectReads {
 		if _, err := f.get(context.Background(), c, fmt.Sprintf("id-%d", i)); err != nil {
 			t.Fatal(err)
 		}
@@ -96,20 +96,20 @@ func (f *rcFake) warm(t *testing.T, c *readCache[rcItem]) {
 
 func TestReadCacheFirstReadsAreGets(t *testing.T) {
 	t.Parallel()
-	f, c := newRCFake(10), newReadCache[rcItem]()
+	f, c := newRCFake(10), newCollection[rcItem]()
 	f.warm(t, c)
-	if got := f.gets.Load(); got != directReads {
-		t.Errorf("the first %d reads sent %d GETs, want one each", directReads, got)
+	if got := f.gets.Load(); got != DirectReads {
+		t.Errorf("the first %d reads sent %d GETs, want one each", DirectReads, got)
 	}
 	if got := f.lists.Load(); got != 0 {
-		t.Errorf("the first %d reads listed the collection %d times, want 0", directReads, got)
+		t.Errorf("the first %d reads listed the collection %d times, want 0", DirectReads, got)
 	}
 }
 
 func TestReadCacheConcurrentReadsShareOneListing(t *testing.T) {
 	t.Parallel()
 	const n = 500
-	f, c := newRCFake(n), newReadCache[rcItem]()
+	f, c := newRCFake(n), newCollection[rcItem]()
 	f.hold = make(chan struct{})
 	f.started = make(chan struct{})
 
@@ -141,14 +141,14 @@ func TestReadCacheConcurrentReadsShareOneListing(t *testing.T) {
 	if got := f.lists.Load(); got != 1 {
 		t.Errorf("%d concurrent reads listed the collection %d times, want exactly 1", n, got)
 	}
-	if got := f.gets.Load(); got != directReads {
-		t.Errorf("%d concurrent reads sent %d GETs, want %d (only the direct reads before the listing)", n, got, directReads)
+	if got := f.gets.Load(); got != DirectReads {
+		t.Errorf("%d concurrent reads sent %d GETs, want %d (only the direct reads before the listing)", n, got, DirectReads)
 	}
 }
 
 func TestReadCacheMissFallsBackToGet(t *testing.T) {
 	t.Parallel()
-	f, c := newRCFake(10), newReadCache[rcItem]()
+	f, c := newRCFake(10), newCollection[rcItem]()
 	f.warm(t, c)
 	if _, err := f.get(context.Background(), c, "id-5"); err != nil {
 		t.Fatal(err)
@@ -186,7 +186,7 @@ func TestReadCacheMissFallsBackToGet(t *testing.T) {
 
 func TestReadCacheSeesChangesMadeBeforeTheSnapshot(t *testing.T) {
 	t.Parallel()
-	f, c := newRCFake(10), newReadCache[rcItem]()
+	f, c := newRCFake(10), newCollection[rcItem]()
 	f.warm(t, c)
 	// Changed and deleted out of band before the listing: both are drift.
 	f.mu.Lock()
@@ -205,7 +205,7 @@ func TestReadCacheSeesChangesMadeBeforeTheSnapshot(t *testing.T) {
 
 func TestReadCachePutAndRemove(t *testing.T) {
 	t.Parallel()
-	f, c := newRCFake(10), newReadCache[rcItem]()
+	f, c := newRCFake(10), newCollection[rcItem]()
 	f.warm(t, c)
 	if _, err := f.get(context.Background(), c, "id-4"); err != nil {
 		t.Fatal(err)
@@ -239,7 +239,7 @@ func TestReadCachePutAndRemove(t *testing.T) {
 
 func TestReadCacheWritesDuringListingWin(t *testing.T) {
 	t.Parallel()
-	f, c := newRCFake(10), newReadCache[rcItem]()
+	f, c := newRCFake(10), newCollection[rcItem]()
 	f.warm(t, c)
 	// The listing answers with the server's old versions, but these writes
 	// land while it is in flight and are newer.
@@ -265,7 +265,7 @@ func TestReadCacheWritesDuringListingWin(t *testing.T) {
 
 func TestReadCacheFailedListingFallsBackToGets(t *testing.T) {
 	t.Parallel()
-	f, c := newRCFake(10), newReadCache[rcItem]()
+	f, c := newRCFake(10), newCollection[rcItem]()
 	f.listErr = &httpx.Error{Method: "GET", Path: "/Users", StatusCode: http.StatusInternalServerError}
 	f.warm(t, c)
 	for i := range 10 {
@@ -278,14 +278,14 @@ func TestReadCacheFailedListingFallsBackToGets(t *testing.T) {
 	if got := f.lists.Load(); got != 1 {
 		t.Errorf("listed %d times after a failure, want 1 (a failed listing is not retried in the same command)", got)
 	}
-	if got, want := f.gets.Load(), int64(directReads+10); got != want {
+	if got, want := f.gets.Load(), int64(DirectReads+10); got != want {
 		t.Errorf("sent %d GETs, want %d", got, want)
 	}
 }
 
 func TestReadCacheCancelWhileWaiting(t *testing.T) {
 	t.Parallel()
-	f, c := newRCFake(10), newReadCache[rcItem]()
+	f, c := newRCFake(10), newCollection[rcItem]()
 	f.warm(t, c)
 	f.hold = make(chan struct{})
 	f.started = make(chan struct{})
@@ -325,7 +325,7 @@ func TestReadCacheCancelWhileWaiting(t *testing.T) {
 
 func TestReadCacheCancelledListingIsTakenOver(t *testing.T) {
 	t.Parallel()
-	f, c := newRCFake(10), newReadCache[rcItem]()
+	f, c := newRCFake(10), newCollection[rcItem]()
 	f.warm(t, c)
 	f.hold = make(chan struct{})
 	f.started = make(chan struct{})
@@ -391,7 +391,7 @@ func TestUserCacheAgainstMockhub(t *testing.T) {
 	ctx := context.Background()
 	ids := make([]string, n)
 	for i := range n {
-		u, err := client.CreateUser(ctx, &scim.User{UserName: fmt.Sprintf("rc%d@moby.example", i), Active: boolPtr(true)})
+		u, err := client.CreateUser(ctx, &scim.User{UserName: fmt.Sprintf("rc%d@moby.example", i), Active: &[]bool{true}[0]})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -408,7 +408,7 @@ func TestUserCacheAgainstMockhub(t *testing.T) {
 	}
 	requests.Store(0)
 
-	cache := newUserCache()
+	cache := NewUsers()
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 10) // the CLI's default parallelism
 	for i, id := range ids {
@@ -417,7 +417,7 @@ func TestUserCacheAgainstMockhub(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			u, err := cache.get(ctx, client, id)
+			u, err := cache.Get(ctx, client, id)
 			if err != nil {
 				t.Errorf("get(%s): %v", id, err)
 				return
@@ -429,10 +429,10 @@ func TestUserCacheAgainstMockhub(t *testing.T) {
 	}
 	wg.Wait()
 	// 3 direct GETs + ServiceProviderConfig + ceil(450/200) = 3 pages.
-	if got, want := requests.Load(), int64(directReads+1+3); got != want {
+	if got, want := requests.Load(), int64(DirectReads+1+3); got != want {
 		t.Errorf("reading %d users sent %d requests, want %d", n, got, want)
 	}
-	if _, err := cache.get(ctx, client, ""); !errors.Is(err, httpx.ErrNotFound) {
+	if _, err := cache.Get(ctx, client, ""); !errors.Is(err, httpx.ErrNotFound) {
 		t.Errorf("get with an empty id = %v, want not found", err)
 	}
 }
@@ -475,7 +475,7 @@ func TestUserCacheDuringOutage(t *testing.T) {
 	}
 	ids := make([]string, n)
 	for i := range n {
-		u, err := setup.CreateUser(ctx, &scim.User{UserName: fmt.Sprintf("outage%d@moby.example", i), Active: boolPtr(true)})
+		u, err := setup.CreateUser(ctx, &scim.User{UserName: fmt.Sprintf("outage%d@moby.example", i), Active: &[]bool{true}[0]})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -493,7 +493,7 @@ func TestUserCacheDuringOutage(t *testing.T) {
 	}
 	requests.Store(0)
 
-	cache := newUserCache()
+	cache := NewUsers()
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 10) // the CLI's default parallelism
 	var failed atomic.Int64
@@ -503,7 +503,7 @@ func TestUserCacheDuringOutage(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if _, err := cache.get(ctx, client, id); errors.Is(err, httpx.ErrOutage) {
+			if _, err := cache.Get(ctx, client, id); errors.Is(err, httpx.ErrOutage) {
 				failed.Add(1)
 			} else {
 				t.Errorf("get(%s) = %v, want an outage error", id, err)

@@ -1,21 +1,25 @@
-package provider
+// Package snapshot holds read-through snapshots of SCIM collections, shared
+// by the resources of one configured provider block for one command: after
+// a few Reads, one listing answers the rest instead of a GET per object.
+//
+// It knows nothing of Terraform.
+package snapshot
 
 import (
 	"context"
 	"errors"
 	"sync"
 
-	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 )
 
-// directReads is how many Reads one provider instance answers with a GET
+// DirectReads is how many Reads one provider instance answers with a GET
 // each before it lists the whole collection instead. A small configuration
 // costs one request per object; a large one costs the pages of one listing
 // (5,000 users are 25 pages of 200) rather than 5,000 GETs.
-const directReads = 3
+const DirectReads = 3
 
-// readCache is a read-through snapshot of one SCIM collection, shared by all
+// collection is a read-through snapshot of one SCIM collection, shared by all
 // the resources of one configured provider block. The CLI configures a
 // provider afresh for every command (and for each of plan and apply within
 // one `apply`), so a snapshot never outlives the command that took it.
@@ -41,7 +45,7 @@ const directReads = 3
 //     failing everything, or rejecting the token) the client has tripped by
 //     the time the listing gives up, so each fallback GET fails at once,
 //     unsent (TestUserCacheDuringOutage).
-type readCache[T any] struct {
+type collection[T any] struct {
 	mu         sync.Mutex
 	items      map[string]*T
 	complete   bool          // items holds the whole collection
@@ -53,15 +57,15 @@ type readCache[T any] struct {
 	changed map[string]*T
 }
 
-func newReadCache[T any]() *readCache[T] {
-	return &readCache[T]{items: map[string]*T{}}
+func newCollection[T any]() *collection[T] {
+	return &collection[T]{items: map[string]*T{}}
 }
 
 // get answers from the snapshot when it is complete, lists the collection
 // once enough Reads have asked for one, and otherwise fetches the object on
 // its own. Concurrent callers share one listing: while it runs they wait,
 // each giving up when its own context ends.
-func (c *readCache[T]) get(ctx context.Context, id string,
+func (c *collection[T]) get(ctx context.Context, id string,
 	getOne func(context.Context, string) (*T, error),
 	listAll func(context.Context, func(id string, v *T)) error,
 ) (*T, error) {
@@ -90,7 +94,7 @@ func (c *readCache[T]) get(ctx context.Context, id string,
 			}
 		}
 		c.reads++
-		if c.reads <= directReads {
+		if c.reads <= DirectReads {
 			c.mu.Unlock()
 			return c.fetch(ctx, id, getOne)
 		}
@@ -104,15 +108,15 @@ func (c *readCache[T]) get(ctx context.Context, id string,
 	}
 }
 
-// errNoSnapshot says that the collection could not be listed in this
+// ErrNoSnapshot says that the collection could not be listed in this
 // command, so the caller must ask object by object.
-var errNoSnapshot = errors.New("no snapshot of the collection in this command")
+var ErrNoSnapshot = errors.New("no snapshot of the collection in this command")
 
 // all returns every object of the collection, listing it now unless this
 // command already did; callers that need many objects at once (a group's
 // members by userName) use it instead of asking object by object. It
-// returns errNoSnapshot when the listing failed.
-func (c *readCache[T]) all(ctx context.Context, listAll func(context.Context, func(id string, v *T)) error) ([]*T, error) {
+// returns ErrNoSnapshot when the listing failed.
+func (c *collection[T]) all(ctx context.Context, listAll func(context.Context, func(id string, v *T)) error) ([]*T, error) {
 	for {
 		c.mu.Lock()
 		if c.complete {
@@ -125,7 +129,7 @@ func (c *readCache[T]) all(ctx context.Context, listAll func(context.Context, fu
 		}
 		if c.listFailed {
 			c.mu.Unlock()
-			return nil, errNoSnapshot
+			return nil, ErrNoSnapshot
 		}
 		if c.loading != nil {
 			wait := c.loading
@@ -141,14 +145,14 @@ func (c *readCache[T]) all(ctx context.Context, listAll func(context.Context, fu
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			return nil, errNoSnapshot
+			return nil, ErrNoSnapshot
 		}
 	}
 }
 
 // listLocked lists the collection into the snapshot. It is called with c.mu
 // held and returns with it released; concurrent callers wait on c.loading.
-func (c *readCache[T]) listLocked(ctx context.Context, listAll func(context.Context, func(id string, v *T)) error) error {
+func (c *collection[T]) listLocked(ctx context.Context, listAll func(context.Context, func(id string, v *T)) error) error {
 	done := make(chan struct{})
 	c.loading = done
 	c.changed = map[string]*T{}
@@ -180,7 +184,7 @@ func (c *readCache[T]) listLocked(ctx context.Context, listAll func(context.Cont
 	return err
 }
 
-func (c *readCache[T]) fetch(ctx context.Context, id string, getOne func(context.Context, string) (*T, error)) (*T, error) {
+func (c *collection[T]) fetch(ctx context.Context, id string, getOne func(context.Context, string) (*T, error)) (*T, error) {
 	v, err := getOne(ctx, id)
 	if err != nil {
 		return nil, err
@@ -190,7 +194,7 @@ func (c *readCache[T]) fetch(ctx context.Context, id string, getOne func(context
 }
 
 // put records an object this provider wrote or read.
-func (c *readCache[T]) put(id string, v *T) {
+func (c *collection[T]) put(id string, v *T) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.items[id] = v
@@ -201,7 +205,7 @@ func (c *readCache[T]) put(id string, v *T) {
 
 // remove forgets an object this provider deleted, so that a later Read
 // asks the server (and gets its 404) rather than trusting the snapshot.
-func (c *readCache[T]) remove(id string) {
+func (c *collection[T]) remove(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.items, id)
@@ -210,20 +214,20 @@ func (c *readCache[T]) remove(id string) {
 	}
 }
 
-// userCache is the snapshot of the connection's SCIM users.
-type userCache struct{ c *readCache[scim.User] }
+// Users is the snapshot of the connection's SCIM users.
+type Users struct{ c *collection[scim.User] }
 
-func newUserCache() *userCache { return &userCache{c: newReadCache[scim.User]()} }
+func NewUsers() *Users { return &Users{c: newCollection[scim.User]()} }
 
-func (u *userCache) get(ctx context.Context, client *scim.Client, id string) (*scim.User, error) {
+func (u *Users) Get(ctx context.Context, client *scim.Client, id string) (*scim.User, error) {
 	if id == "" {
-		return nil, &httpx.Error{Method: "GET", Path: "/Users/", StatusCode: 404, Detail: "no id in state"}
+		return nil, &scim.NotFoundError{Resource: "User", Attribute: "id", Value: id}
 	}
 	return u.c.get(ctx, id, client.GetUser, listUsers(client))
 }
 
-// all lists every user of the connection once per command; see readCache.all.
-func (u *userCache) all(ctx context.Context, client *scim.Client) ([]*scim.User, error) {
+// all lists every user of the connection once per command; see collection.all.
+func (u *Users) All(ctx context.Context, client *scim.Client) ([]*scim.User, error) {
 	return u.c.all(ctx, listUsers(client))
 }
 
@@ -236,17 +240,17 @@ func listUsers(client *scim.Client) func(context.Context, func(string, *scim.Use
 	}
 }
 
-func (u *userCache) put(v *scim.User) { u.c.put(v.ID, v) }
-func (u *userCache) remove(id string) { u.c.remove(id) }
+func (u *Users) Put(v *scim.User) { u.c.put(v.ID, v) }
+func (u *Users) Remove(id string) { u.c.remove(id) }
 
-// groupCache is the snapshot of the connection's SCIM groups, members included.
-type groupCache struct{ c *readCache[scim.Group] }
+// Groups is the snapshot of the connection's SCIM groups, members included.
+type Groups struct{ c *collection[scim.Group] }
 
-func newGroupCache() *groupCache { return &groupCache{c: newReadCache[scim.Group]()} }
+func NewGroups() *Groups { return &Groups{c: newCollection[scim.Group]()} }
 
-func (g *groupCache) get(ctx context.Context, client *scim.Client, id string) (*scim.Group, error) {
+func (g *Groups) Get(ctx context.Context, client *scim.Client, id string) (*scim.Group, error) {
 	if id == "" {
-		return nil, &httpx.Error{Method: "GET", Path: "/Groups/", StatusCode: 404, Detail: "no id in state"}
+		return nil, &scim.NotFoundError{Resource: "Group", Attribute: "id", Value: id}
 	}
 	return g.c.get(ctx, id, client.GetGroup, func(ctx context.Context, add func(string, *scim.Group)) error {
 		groups, err := client.ListGroups(ctx, "", true)
@@ -260,5 +264,5 @@ func (g *groupCache) get(ctx context.Context, client *scim.Client, id string) (*
 	})
 }
 
-func (g *groupCache) put(v *scim.Group) { g.c.put(v.ID, v) }
-func (g *groupCache) remove(id string)  { g.c.remove(id) }
+func (g *Groups) Put(v *scim.Group) { g.c.put(v.ID, v) }
+func (g *Groups) Remove(id string)  { g.c.remove(id) }
