@@ -84,14 +84,10 @@ func (c *collection[T]) get(ctx context.Context, id string,
 			return c.fetch(ctx, id, getOne)
 		}
 		if c.loading != nil {
-			wait := c.loading
-			c.mu.Unlock()
-			select {
-			case <-wait:
-				continue
-			case <-ctx.Done():
-				return nil, ctx.Err()
+			if err := c.awaitListing(ctx); err != nil {
+				return nil, err
 			}
+			continue
 		}
 		c.reads++
 		if c.reads <= DirectReads {
@@ -132,14 +128,10 @@ func (c *collection[T]) all(ctx context.Context, listAll func(context.Context, f
 			return nil, ErrNoSnapshot
 		}
 		if c.loading != nil {
-			wait := c.loading
-			c.mu.Unlock()
-			select {
-			case <-wait:
-				continue
-			case <-ctx.Done():
-				return nil, ctx.Err()
+			if err := c.awaitListing(ctx); err != nil {
+				return nil, err
 			}
+			continue
 		}
 		if err := c.listLocked(ctx, listAll); err != nil {
 			if ctx.Err() != nil {
@@ -147,6 +139,20 @@ func (c *collection[T]) all(ctx context.Context, listAll func(context.Context, f
 			}
 			return nil, ErrNoSnapshot
 		}
+	}
+}
+
+// awaitListing is called with c.mu held while a listing is in progress. It
+// releases c.mu and waits for the listing to end, or for the caller to give
+// up (its context's error).
+func (c *collection[T]) awaitListing(ctx context.Context) error {
+	wait := c.loading
+	c.mu.Unlock()
+	select {
+	case <-wait:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

@@ -16,26 +16,40 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// Email returns a validator that accepts a bare email address such as
-// jane@example.com: no display name, no angle brackets, a dot in the domain.
-func Email() validator.String { return emailValidator{} }
-
-type emailValidator struct{}
-
-func (emailValidator) Description(context.Context) string {
-	return "value must be an email address such as jane@example.com"
+// stringRule is a plan-time validator made of a description and a check
+// that says what is wrong with a value ("" when nothing is). The error is
+// on the attribute's path and quotes the value.
+type stringRule struct {
+	description string
+	summary     string
+	problem     func(value string) string
 }
 
-func (v emailValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (r stringRule) Description(context.Context) string { return r.description }
 
-func (v emailValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (r stringRule) MarkdownDescription(ctx context.Context) string { return r.Description(ctx) }
+
+func (r stringRule) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	value := req.ConfigValue.ValueString()
-	if !IsEmail(value) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid email address",
-			fmt.Sprintf("%s must be an email address such as jane@example.com, got %q.", req.Path, value))
+	if p := r.problem(req.ConfigValue.ValueString()); p != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, r.summary, fmt.Sprintf("%s %s", req.Path, p))
+	}
+}
+
+// Email returns a validator that accepts a bare email address such as
+// jane@example.com: no display name, no angle brackets, a dot in the domain.
+func Email() validator.String {
+	return stringRule{
+		description: "value must be an email address such as jane@example.com",
+		summary:     "Invalid email address",
+		problem: func(v string) string {
+			if IsEmail(v) {
+				return ""
+			}
+			return fmt.Sprintf("must be an email address such as jane@example.com, got %q.", v)
+		},
 	}
 }
 
@@ -58,27 +72,17 @@ func IsEmail(s string) bool {
 var dockerName = regexp.MustCompile(`^[a-z0-9]+(?:[-_][a-z0-9]+)*$`)
 
 // DockerName returns a validator for Docker organization and team names.
-func DockerName(what string) validator.String { return dockerNameValidator{what: what} }
-
-type dockerNameValidator struct{ what string }
-
-func (v dockerNameValidator) Description(context.Context) string {
-	return fmt.Sprintf("%s name of 2 to 30 lowercase letters and digits, with single '-' or '_' separators inside", v.what)
-}
-
-func (v dockerNameValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v dockerNameValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	value := req.ConfigValue.ValueString()
-	if !IsDockerName(value) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.what+" name",
-			fmt.Sprintf("%s must be a Docker %s name: 2 to 30 lowercase letters and digits, with single '-' or '_' "+
-				"separators inside (for example \"moby\" or \"platform-team\"), got %q.", req.Path, v.what, value))
+func DockerName(what string) validator.String {
+	return stringRule{
+		description: fmt.Sprintf("%s name of 2 to 30 lowercase letters and digits, with single '-' or '_' separators inside", what),
+		summary:     "Invalid " + what + " name",
+		problem: func(v string) string {
+			if IsDockerName(v) {
+				return ""
+			}
+			return fmt.Sprintf("must be a Docker %s name: 2 to 30 lowercase letters and digits, with single '-' or '_' "+
+				"separators inside (for example \"moby\" or \"platform-team\"), got %q.", what, v)
+		},
 	}
 }
 
@@ -88,24 +92,16 @@ func IsDockerName(s string) bool {
 }
 
 // Duration returns a validator for a positive Go duration such as "30s".
-func Duration() validator.String { return durationValidator{} }
-
-type durationValidator struct{}
-
-func (durationValidator) Description(context.Context) string {
-	return "value must be a positive duration such as 30s or 2m"
-}
-
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%s must be a positive duration such as \"30s\" or \"2m\", got %q.", req.Path, req.ConfigValue.ValueString()))
+func Duration() validator.String {
+	return stringRule{
+		description: "value must be a positive duration such as 30s or 2m",
+		summary:     "Invalid duration",
+		problem: func(v string) string {
+			if d, err := time.ParseDuration(v); err == nil && d > 0 {
+				return ""
+			}
+			return fmt.Sprintf("must be a positive duration such as \"30s\" or \"2m\", got %q.", v)
+		},
 	}
 }
 
@@ -113,22 +109,16 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 // credentials: absolute https, or plain http only to a loopback address
 // (a local simulator such as mockhub), so that a token is never sent in
 // clear text over a network.
-func APIURL() validator.String { return apiURLValidator{} }
-
-type apiURLValidator struct{}
-
-func (apiURLValidator) Description(context.Context) string {
-	return "value must be an absolute https URL (plain http only for localhost or a loopback address)"
-}
-
-func (v apiURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (apiURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := CheckAPIURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", fmt.Sprintf("%s %s", req.Path, err))
+func APIURL() validator.String {
+	return stringRule{
+		description: "value must be an absolute https URL (plain http only for localhost or a loopback address)",
+		summary:     "Invalid URL",
+		problem: func(v string) string {
+			if err := CheckAPIURL(v); err != nil {
+				return err.Error()
+			}
+			return ""
+		},
 	}
 }
 
