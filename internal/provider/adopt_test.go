@@ -273,17 +273,12 @@ resource "docker_scim_user" "t" {
 func TestAccHandBack_keepUsersDisableSCIM(t *testing.T) {
 	t.Parallel()
 	h := newHubSCIMOff(t)
-	w := newCLIWork(t, exampleConfig(t, "bootstrap"))
+	w, vars := bootstrapWork(t, h)
 	w.cliAtLeast(1, 7)
-	vars := []string{
-		"-var", "hub_url=" + h.info.HubURL, "-var", "username=" + h.info.Username, "-var", "password=" + h.info.Password,
-		"-var", "org_name=moby", "-var", "sso_connection_id=" + connOrgID,
-	}
 	apply := func(vars []string) string {
 		t.Helper()
-		return w.mustRun(append([]string{"apply", "-auto-approve", "-no-color", "-input=false"}, vars...)...).stdout
+		return w.mustRun(append([]string{"apply", "-auto-approve"}, vars...)...).stdout
 	}
-	apply(vars)
 	token := strings.TrimSpace(w.mustRun("output", "-raw", "scim_token").stdout)
 	before := h.orgMembers("moby")
 	writes := h.scimWrites()
@@ -303,7 +298,7 @@ func TestAccHandBack_keepUsersDisableSCIM(t *testing.T) {
 	}
 
 	w.setConfig(exampleConfig(t, "hand-back/disable"))
-	if out := apply(vars[:6]); !strings.Contains(out, "0 added, 0 changed, 1 destroyed") {
+	if out := apply(vars[:8]); !strings.Contains(out, "0 added, 0 changed, 1 destroyed") {
 		t.Fatalf("step 2 did not just disable SCIM:\n%s", out)
 	}
 	if connEnabled(h, "orgs/moby", connOrgID) {
