@@ -213,7 +213,8 @@ func (c *Client) retryClient(method, host, path string) *retryablehttp.Client {
 			if err == nil && ctx.Err() != nil {
 				// Cancelled while a create or PATCH was allowed to finish
 				// (see transport.RoundTrip): hand its answer back.
-				return false, nil
+				return false, nil //nolint:nilerr // the answer, not the cancellation, is the outcome
+
 			}
 			if c.outage.current() != nil {
 				// Tripped, maybe by this very attempt: stop, keeping its

@@ -149,7 +149,7 @@ func TestOutageLiftedBySuccess(t *testing.T) {
 	}()
 	<-posted
 	_, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL})
-	asOutage(t, err)
+	_ = asOutage(t, err)
 	if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL}); !errors.Is(err, ErrOutage) {
 		t.Fatalf("while tripped: %v", err)
 	}

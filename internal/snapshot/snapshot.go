@@ -223,8 +223,12 @@ func (c *collection[T]) remove(id string) {
 // Users is the snapshot of the connection's SCIM users.
 type Users struct{ c *collection[scim.User] }
 
+// NewUsers returns an empty snapshot of users.
 func NewUsers() *Users { return &Users{c: newCollection[scim.User]()} }
 
+// Get returns the user with id: from the snapshot once it is taken, else
+// by a GET through client. A user that does not exist matches
+// httpx.ErrNotFound.
 func (u *Users) Get(ctx context.Context, client *scim.Client, id string) (*scim.User, error) {
 	if id == "" {
 		return nil, &scim.NotFoundError{Resource: "User", Attribute: "id", Value: id}
@@ -232,7 +236,7 @@ func (u *Users) Get(ctx context.Context, client *scim.Client, id string) (*scim.
 	return u.c.get(ctx, id, client.GetUser, listUsers(client))
 }
 
-// all lists every user of the connection once per command; see collection.all.
+// All lists every user of the connection once per command; see collection.all.
 func (u *Users) All(ctx context.Context, client *scim.Client) ([]*scim.User, error) {
 	return u.c.all(ctx, listUsers(client))
 }
@@ -246,14 +250,21 @@ func listUsers(client *scim.Client) func(context.Context, func(string, *scim.Use
 	}
 }
 
+// Put records a user this provider wrote or read.
 func (u *Users) Put(v *scim.User) { u.c.put(v.ID, v) }
+
+// Remove forgets a user this provider deleted.
 func (u *Users) Remove(id string) { u.c.remove(id) }
 
 // Groups is the snapshot of the connection's SCIM groups, members included.
 type Groups struct{ c *collection[scim.Group] }
 
+// NewGroups returns an empty snapshot of groups.
 func NewGroups() *Groups { return &Groups{c: newCollection[scim.Group]()} }
 
+// Get returns the group with id, members included: from the snapshot once
+// it is taken, else by a GET through client. A group that does not exist
+// matches httpx.ErrNotFound.
 func (g *Groups) Get(ctx context.Context, client *scim.Client, id string) (*scim.Group, error) {
 	if id == "" {
 		return nil, &scim.NotFoundError{Resource: "Group", Attribute: "id", Value: id}
@@ -270,5 +281,8 @@ func (g *Groups) Get(ctx context.Context, client *scim.Client, id string) (*scim
 	})
 }
 
+// Put records a group this provider wrote or read.
 func (g *Groups) Put(v *scim.Group) { g.c.put(v.ID, v) }
-func (g *Groups) Remove(id string)  { g.c.remove(id) }
+
+// Remove forgets a group this provider deleted.
+func (g *Groups) Remove(id string) { g.c.remove(id) }
