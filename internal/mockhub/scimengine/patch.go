@@ -133,6 +133,12 @@ func (p *patcher) parsePath(path string) (target, error) {
 		}
 		return target{ref: ref}, nil
 	}
+	if len(path) > maxFilterLen {
+		return target{}, badRequest(ScimTypeInvalidPath, "the path is longer than %d bytes", maxFilterLen)
+	}
+	if e := checkShape(path, ScimTypeInvalidPath); e != nil {
+		return target{}, e
+	}
 	pp, err := parsePathExpr(path)
 	if err != nil {
 		return target{}, badRequest(ScimTypeInvalidPath, "path %q is not a valid RFC 7644 path%s, e.g. emails[type eq \"work\"].value", path, where(err))
