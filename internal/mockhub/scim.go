@@ -95,6 +95,19 @@ func (s *Server) scimConn(w http.ResponseWriter, r *http.Request) *connection {
 	return c
 }
 
+// scimDiscovery authenticates a discovery request and refuses a filter:
+// RFC 7644 §4 answers 403 so that a client cannot believe its filter held.
+func (s *Server) scimDiscovery(w http.ResponseWriter, r *http.Request) bool {
+	if !s.scimAuthOnly(w, r) {
+		return false
+	}
+	if r.URL.Query().Has("filter") {
+		writeSCIMError(w, http.StatusForbidden, "", "discovery endpoints do not support filter (RFC 7644 §4)")
+		return false
+	}
+	return true
+}
+
 // scimAuthOnly authenticates under a read lock, for endpoints that do not
 // touch the store.
 func (s *Server) scimAuthOnly(w http.ResponseWriter, r *http.Request) bool {
@@ -209,7 +222,7 @@ func meta(resourceType string, created, modified time.Time, location string, ver
 // --- discovery ---------------------------------------------------------------
 
 func (s *Server) scimServiceProviderConfig(w http.ResponseWriter, r *http.Request) {
-	if !s.scimAuthOnly(w, r) {
+	if !s.scimDiscovery(w, r) {
 		return
 	}
 	base := scimBaseURL(r)
@@ -246,7 +259,7 @@ func listResponse(total, start int, resources []any) map[string]any {
 }
 
 func (s *Server) scimSchemas(w http.ResponseWriter, r *http.Request) {
-	if !s.scimAuthOnly(w, r) {
+	if !s.scimDiscovery(w, r) {
 		return
 	}
 	var out []any
@@ -257,7 +270,7 @@ func (s *Server) scimSchemas(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) scimSchema(w http.ResponseWriter, r *http.Request) {
-	if !s.scimAuthOnly(w, r) {
+	if !s.scimDiscovery(w, r) {
 		return
 	}
 	id := r.PathValue("id")
@@ -271,7 +284,7 @@ func (s *Server) scimSchema(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) scimResourceTypes(w http.ResponseWriter, r *http.Request) {
-	if !s.scimAuthOnly(w, r) {
+	if !s.scimDiscovery(w, r) {
 		return
 	}
 	var out []any
@@ -282,7 +295,7 @@ func (s *Server) scimResourceTypes(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) scimResourceType(w http.ResponseWriter, r *http.Request) {
-	if !s.scimAuthOnly(w, r) {
+	if !s.scimDiscovery(w, r) {
 		return
 	}
 	name := r.PathValue("name")
@@ -737,7 +750,7 @@ func patchOps(body map[string]any) ([]se.PatchOperation, error) {
 		if !ok {
 			return nil, scimErr(http.StatusBadRequest, "invalidSyntax", "Operations[%d] is not an object", i)
 		}
-		var op se.PatchOperation
+		op := se.PatchOperation{NoValue: true}
 		for k, v := range m {
 			switch strings.ToLower(k) {
 			case "op":
@@ -751,7 +764,7 @@ func patchOps(body map[string]any) ([]se.PatchOperation, error) {
 					return nil, scimErr(http.StatusBadRequest, "invalidPath", "Operations[%d].path is not a string", i)
 				}
 			case "value":
-				op.Value = v
+				op.Value, op.NoValue = v, false
 			}
 		}
 		ops = append(ops, op)

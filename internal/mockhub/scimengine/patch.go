@@ -107,6 +107,12 @@ func (p *patcher) apply(op PatchOperation) error {
 		}
 		return nil
 	}
+	if name != opRemove && op.NoValue {
+		// RFC 7644 §3.5.2.1 and §3.5.2.3: add and replace MUST carry a
+		// value member; without one the operation would silently clear.
+		// An explicit null is a value: RFC 7643 §2.5 makes it "unassigned".
+		return badRequest(ScimTypeInvalidValue, "%s of %q needs a value; to clear an attribute, use remove", name, path)
+	}
 	t, err := p.parsePath(path)
 	if err != nil {
 		return err
