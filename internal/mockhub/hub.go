@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	se "github.com/dockerscim/terraform-provider-docker/internal/mockhub/scimengine"
 	"net/http"
 	"net/url"
 	"slices"
@@ -90,7 +91,7 @@ func (s *Server) authenticate(identifier, secret string) (string, bool) {
 	id := strings.ToLower(strings.TrimSpace(identifier))
 	a := st.accounts[id]
 	if a == nil {
-		a = st.accountByEmail[id]
+		a = st.accountByEmail[se.Fold(strings.TrimSpace(identifier))]
 	}
 	if a == nil || a.Password == "" || secret == "" {
 		return "", false

@@ -41,3 +41,35 @@ func TestSCIMValueRules(t *testing.T) {
 		want(t, e.scim("GET", p, nil), 200)
 	}
 }
+
+// TestSCIMDockerUserNameRules: userName is an email address, bodies are
+// UTF-8, and one address in NFC, NFD or another case is one user.
+func TestSCIMDockerUserNameRules(t *testing.T) {
+	e := newEnv(t)
+	id := e.createUser("name@moby.example")
+	for _, bad := range []string{"bjensen", "Babs <b@moby.example>", "b@", "@moby.example", "b@localhost", "a b@moby.example"} {
+		wantSCIMError(t, e.scim("POST", "/Users", userBody(bad)), 400, "invalidValue")
+		wantSCIMError(t, e.scim("PUT", "/Users/"+id, userBody(bad, "active", true)), 400, "invalidValue")
+		wantSCIMError(t, e.scim("PATCH", "/Users/"+id, patchBody(op("replace", "userName", bad))), 400, "invalidValue")
+	}
+
+	// Bytes that are not UTF-8 are refused, not stored as U+FFFD.
+	raw := "{\"schemas\":[\"" + userURN + "\"],\"userName\":\"caf\xe9@moby.example\"}"
+	wantSCIMError(t, e.scim("POST", "/Users", raw), 400, "invalidSyntax")
+	wantSCIMError(t, e.scim("GET", "/Users?filter="+url.QueryEscape("userName eq \"caf\xe9@moby.example\""), nil), 400, "invalidFilter")
+
+	nfc, nfd := "caf\u00e9@moby.example", "cafe\u0301@moby.example"
+	cafe := e.createUser(nfc)
+	for _, other := range []string{nfd, "CAF\u00c9@moby.example", "CAFE\u0301@MOBY.example"} {
+		wantSCIMError(t, e.scim("POST", "/Users", userBody(other)), 409, "uniqueness")
+		for _, f := range []string{`userName eq "` + other + `"`, `userName eq "` + other + `" and active eq true`} {
+			r := e.scim("GET", "/Users?filter="+url.QueryEscape(f), nil)
+			want(t, r, 200)
+			if r.num("totalResults") != 1 || r.str("Resources", "0", "id") != cafe {
+				t.Errorf("%s: %s", f, r.raw)
+			}
+		}
+	}
+	// Renaming another user onto the NFD spelling is a conflict too.
+	wantSCIMError(t, e.scim("PATCH", "/Users/"+id, patchBody(op("replace", "userName", nfd))), 409, "uniqueness")
+}

@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/mail"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -126,6 +128,11 @@ func scimBody(w http.ResponseWriter, r *http.Request) map[string]any {
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
 		writeSCIMError(w, http.StatusBadRequest, "invalidSyntax", "request body is empty")
+		return nil
+	}
+	if !utf8.Valid(b) {
+		// encoding/json would store U+FFFD in place of each bad byte.
+		writeSCIMError(w, http.StatusBadRequest, "invalidSyntax", "request body is not valid UTF-8 (RFC 7644 §3.8: JSON in UTF-8)")
 		return nil
 	}
 	var v any
@@ -509,13 +516,29 @@ func (s *store) userResource(u *scimUser, base string) se.Resource {
 	return r
 }
 
+// isEmailAddress reports whether s is a bare address (no display name, no
+// angle brackets) with a local part and a dotted domain, as Docker's
+// userName is. Non-ASCII local parts and domains (RFC 6532) are allowed.
+func isEmailAddress(s string) bool {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	domain := s[at+1:]
+	return at > 0 && strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
 // checkUser validates a user body against the connection: userName present
 // and unique, dockerOrg in scope.
 func (s *store) checkUser(c *connection, in *userInput, self *scimUser) error {
 	if in.UserName == "" {
 		return scimErr(http.StatusBadRequest, "invalidValue", "userName is required")
 	}
-	if other := c.userByName[strings.ToLower(in.UserName)]; other != nil && other != self {
+	if !isEmailAddress(in.UserName) {
+		return scimErr(http.StatusBadRequest, "invalidValue", "userName %q is not an email address: Docker's userName is the user's email", in.UserName)
+	}
+	if other := c.userByName[se.Fold(in.UserName)]; other != nil && other != self {
 		return scimErr(http.StatusConflict, "uniqueness", "userName %q is already taken by user %s", in.UserName, other.ID)
 	}
 	if in.Org != "" && !s.inScope(c, in.Org) {
@@ -569,7 +592,7 @@ func (s *store) resolveAccount(c *connection, in *userInput) (string, error) {
 		candidates = append(candidates, e.Value)
 	}
 	for _, e := range candidates {
-		a := s.accountByEmail[strings.ToLower(e)]
+		a := s.accountByEmail[se.Fold(e)]
 		if a == nil {
 			continue
 		}
@@ -597,7 +620,7 @@ func (s *store) resolveAccount(c *connection, in *userInput) (string, error) {
 		FullName:   fullName(in.Name),
 		DateJoined: s.now().UTC(),
 	}
-	if strings.Contains(email, "@") && s.accountByEmail[strings.ToLower(email)] == nil {
+	if strings.Contains(email, "@") && s.accountByEmail[se.Fold(email)] == nil {
 		a.Email = email
 	}
 	s.addAccount(a)
@@ -702,12 +725,12 @@ func primaryEmail(emails []scimEmail) string {
 func (s *store) followPrimaryEmail(username, was, now string) {
 	a := s.accounts[username]
 	if a == nil || was == "" || now == "" || strings.EqualFold(was, now) || !strings.EqualFold(a.Email, was) ||
-		!strings.Contains(now, "@") || s.accountByEmail[strings.ToLower(now)] != nil {
+		!strings.Contains(now, "@") || s.accountByEmail[se.Fold(now)] != nil {
 		return
 	}
-	delete(s.accountByEmail, strings.ToLower(a.Email))
+	delete(s.accountByEmail, se.Fold(a.Email))
 	a.Email = now
-	s.accountByEmail[strings.ToLower(now)] = a
+	s.accountByEmail[se.Fold(now)] = a
 }
 
 func sameUser(a, b *scimUser) bool {
@@ -979,7 +1002,7 @@ func userCandidates(c *connection, f *se.Filter) []*scimUser {
 		if attr, val, ok := f.Equality(); ok {
 			switch strings.ToLower(attr) {
 			case "username":
-				if u := c.userByName[strings.ToLower(val)]; u != nil {
+				if u := c.userByName[se.Fold(val)]; u != nil {
 					return []*scimUser{u}
 				}
 				return nil

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
+	se "github.com/dockerscim/terraform-provider-docker/internal/mockhub/scimengine"
 	"slices"
 	"sort"
 	"strconv"
@@ -74,7 +75,7 @@ type connection struct {
 	knownTokens []string // plaintext tokens given at start (seed or -scim-token), for Info
 
 	users         map[string]*scimUser
-	userByName    map[string]*scimUser   // lowercased userName
+	userByName    map[string]*scimUser   // userName in se.Fold form
 	userByExt     map[string][]*scimUser // externalId (case-exact)
 	userByDisplay map[string][]*scimUser // lowercased displayName
 	userOrder     []*scimUser            // by seq
@@ -193,7 +194,7 @@ type world struct {
 	now func() time.Time
 
 	accounts       map[string]*account // by lowercased username
-	accountByEmail map[string]*account // by lowercased email
+	accountByEmail map[string]*account // by email in se.Fold form
 	companies      map[string]*company
 	companyOrder   []string
 	orgs           map[string]*org
@@ -294,7 +295,7 @@ func storeFromSeed(seed *Seed, now func() time.Time) *store {
 func (s *store) addAccount(a *account) {
 	s.accounts[a.Username] = a
 	if a.Email != "" {
-		s.accountByEmail[strings.ToLower(a.Email)] = a
+		s.accountByEmail[se.Fold(a.Email)] = a
 	}
 }
 
@@ -432,7 +433,7 @@ func (s *store) newDockerID(email string) string {
 
 func (c *connection) indexUser(u *scimUser) {
 	c.users[u.ID] = u
-	c.userByName[strings.ToLower(u.UserName)] = u
+	c.userByName[se.Fold(u.UserName)] = u
 	if u.ExternalID != "" {
 		c.userByExt[u.ExternalID] = append(c.userByExt[u.ExternalID], u)
 	}
@@ -456,8 +457,8 @@ func removeFrom[T comparable](m map[string][]T, k string, v T) {
 
 func (c *connection) unindexUser(u *scimUser) {
 	delete(c.users, u.ID)
-	if c.userByName[strings.ToLower(u.UserName)] == u {
-		delete(c.userByName, strings.ToLower(u.UserName))
+	if c.userByName[se.Fold(u.UserName)] == u {
+		delete(c.userByName, se.Fold(u.UserName))
 	}
 	if u.ExternalID != "" {
 		removeFrom(c.userByExt, u.ExternalID, u)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/q-uint/parser"
 	filter "github.com/scim2/filter-parser/v2"
@@ -271,7 +272,7 @@ func (n *cmpNode) matchOne(v any) bool {
 		return n.op == filter.NE
 	}
 	if !n.leaf.CaseExact {
-		s = strings.ToLower(s)
+		s = Fold(s)
 	}
 	switch n.op {
 	case filter.CO:
@@ -340,6 +341,9 @@ func ParseFilter(rt *ResourceType, expr string) (*Filter, error) {
 	trimmed := strings.TrimSpace(expr)
 	if trimmed == "" {
 		return nil, badRequest(ScimTypeInvalidFilter, "the filter is empty")
+	}
+	if !utf8.ValidString(trimmed) {
+		return nil, badRequest(ScimTypeInvalidFilter, "the filter is not valid UTF-8")
 	}
 	if len(trimmed) > maxFilterLen {
 		return nil, badRequest(ScimTypeInvalidFilter, "the filter is longer than %d bytes", maxFilterLen)
@@ -584,7 +588,7 @@ func prepareValue(a *Attribute, op filter.CompareOperator, value any, name strin
 		cv.t = t
 	}
 	if !a.CaseExact {
-		cv.s = strings.ToLower(raw)
+		cv.s = Fold(raw)
 	}
 	return cv, nil
 }
