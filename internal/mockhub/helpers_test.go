@@ -14,15 +14,16 @@ import (
 )
 
 const (
-	mobyToken  = "moby-scim-token"
-	userURN    = "urn:ietf:params:scim:schemas:core:2.0:User"
-	groupURN   = "urn:ietf:params:scim:schemas:core:2.0:Group"
-	patchURN   = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-	dockerURN  = "urn:ietf:params:scim:schemas:extension:docker:2.0:User"
-	errorURN   = "urn:ietf:params:scim:api:messages:2.0:Error"
-	adminPass  = "mockhub-admin-password"
-	devPass    = "mockhub-dev-password"
-	scimPrefix = "/v2/scim/2.0"
+	mobyToken     = "moby-scim-token"
+	userURN       = "urn:ietf:params:scim:schemas:core:2.0:User"
+	groupURN      = "urn:ietf:params:scim:schemas:core:2.0:Group"
+	patchURN      = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+	dockerURN     = "urn:ietf:params:scim:schemas:extension:docker:2.0:User"
+	enterpriseURN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+	errorURN      = "urn:ietf:params:scim:api:messages:2.0:Error"
+	adminPass     = "mockhub-admin-password"
+	devPass       = "mockhub-dev-password"
+	scimPrefix    = "/v2/scim/2.0"
 )
 
 // fakeClock is a settable Options.Now.

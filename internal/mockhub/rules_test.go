@@ -73,3 +73,58 @@ func TestSCIMDockerUserNameRules(t *testing.T) {
 	// Renaming another user onto the NFD spelling is a conflict too.
 	wantSCIMError(t, e.scim("PATCH", "/Users/"+id, patchBody(op("replace", "userName", nfd))), 409, "uniqueness")
 }
+
+// TestSCIMEnterpriseExtension: what Entra and Okta send under RFC 7643
+// §4.3's extension is kept, returned, filtered, sorted and patched.
+func TestSCIMEnterpriseExtension(t *testing.T) {
+	e := newEnv(t)
+	ent := func(num, dept, mgr string) map[string]any {
+		return map[string]any{"employeeNumber": num, "department": dept, "manager": map[string]any{"value": mgr}}
+	}
+	a := e.createUser("ent-a@moby.example", enterpriseURN, ent("701984", "Tour Operations", "m-1"))
+	b := e.createUser("ent-b@moby.example", enterpriseURN, ent("42", "Accounting", "m-2"))
+	r := e.scim("GET", "/Users/"+a, nil)
+	if r.str(enterpriseURN, "employeeNumber") != "701984" || r.str(enterpriseURN, "manager", "value") != "m-1" {
+		t.Fatalf("extension not returned: %s", r.raw)
+	}
+	if l := r.list("schemas"); len(l) != 3 || l[2] != enterpriseURN {
+		t.Errorf("schemas %v", l)
+	}
+
+	// Filter and sort on it.
+	r = e.scim("GET", "/Users?filter="+url.QueryEscape(enterpriseURN+`:employeeNumber eq "42"`), nil)
+	if r.num("totalResults") != 1 || r.str("Resources", "0", "id") != b {
+		t.Errorf("filter: %s", r.raw)
+	}
+	r = e.scim("GET", "/Users?filter="+url.QueryEscape(enterpriseURN+`:manager.value eq "m-1"`), nil)
+	if r.num("totalResults") != 1 || r.str("Resources", "0", "id") != a {
+		t.Errorf("filter on manager: %s", r.raw)
+	}
+	r = e.scim("GET", "/Users?filter="+url.QueryEscape(enterpriseURN+`:department pr`)+"&sortBy="+url.QueryEscape(enterpriseURN+":department"), nil)
+	if r.num("totalResults") != 2 || r.str("Resources", "0", "id") != b || r.str("Resources", "1", "id") != a {
+		t.Errorf("sort: %s", r.raw)
+	}
+
+	// PATCH it, with a path (Okta) and with URN-qualified keys (Entra).
+	want(t, e.scim("PATCH", "/Users/"+a, patchBody(op("replace", enterpriseURN+":department", "Finance"))), 200)
+	want(t, e.scim("PATCH", "/Users/"+a, patchBody(op("Replace", "", map[string]any{enterpriseURN + ":manager": map[string]any{"value": "m-3"}}))), 200)
+	r = e.scim("GET", "/Users/"+a, nil)
+	if r.str(enterpriseURN, "department") != "Finance" || r.str(enterpriseURN, "manager", "value") != "m-3" || r.str(enterpriseURN, "employeeNumber") != "701984" {
+		t.Errorf("after PATCH: %s", r.raw)
+	}
+	want(t, e.scim("PATCH", "/Users/"+a, patchBody(op("remove", enterpriseURN+":employeeNumber", nil))), 200)
+	if r := e.scim("GET", "/Users/"+a, nil); r.get(enterpriseURN, "employeeNumber") != nil {
+		t.Errorf("after remove: %s", r.raw)
+	}
+	// A PUT without the extension drops it.
+	r = e.scim("PUT", "/Users/"+b, userBody("ent-b@moby.example", "active", true))
+	want(t, r, 200)
+	if r.get(enterpriseURN) != nil || len(r.list("schemas")) != 2 {
+		t.Errorf("after PUT: %s", r.raw)
+	}
+	// The User resource type lists it.
+	r = e.scim("GET", "/ResourceTypes/User", nil)
+	if r.str("schemaExtensions", "1", "schema") != enterpriseURN {
+		t.Errorf("resource type: %s", r.raw)
+	}
+}

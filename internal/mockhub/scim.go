@@ -438,6 +438,14 @@ func parseUser(res se.Resource) (*userInput, error) {
 					}
 				}
 			}
+		case strings.ToLower(se.EnterpriseUserExtensionURN):
+			// Kept as the engine normalised it; it means nothing to Docker.
+			if m, ok := v.(map[string]any); ok && len(m) > 0 {
+				if in.Extra == nil {
+					in.Extra = map[string]any{}
+				}
+				in.Extra[se.EnterpriseUserExtensionURN] = m
+			}
 		default:
 			if !userKeys[lk] && !strings.HasPrefix(lk, "urn:") {
 				if in.Extra == nil {
@@ -463,6 +471,9 @@ func (s *store) userResource(u *scimUser, base string) se.Resource {
 		r[k] = v
 	}
 	r["schemas"] = []any{se.UserSchemaURN, se.DockerUserExtensionURN}
+	if _, ok := u.Extra[se.EnterpriseUserExtensionURN]; ok {
+		r["schemas"] = []any{se.UserSchemaURN, se.DockerUserExtensionURN, se.EnterpriseUserExtensionURN}
+	}
 	r["id"] = u.ID
 	if u.ExternalID != "" {
 		r["externalId"] = u.ExternalID

@@ -15,15 +15,16 @@ type Resource = map[string]any
 
 // Schema URNs.
 const (
-	UserSchemaURN            = "urn:ietf:params:scim:schemas:core:2.0:User"
-	GroupSchemaURN           = "urn:ietf:params:scim:schemas:core:2.0:Group"
-	DockerUserExtensionURN   = "urn:ietf:params:scim:schemas:extension:docker:2.0:User"
-	ListResponseURN          = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
-	PatchOpURN               = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-	ErrorURN                 = "urn:ietf:params:scim:api:messages:2.0:Error"
-	ServiceProviderConfigURN = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
-	ResourceTypeURN          = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
-	SchemaURN                = "urn:ietf:params:scim:schemas:core:2.0:Schema"
+	UserSchemaURN              = "urn:ietf:params:scim:schemas:core:2.0:User"
+	GroupSchemaURN             = "urn:ietf:params:scim:schemas:core:2.0:Group"
+	DockerUserExtensionURN     = "urn:ietf:params:scim:schemas:extension:docker:2.0:User"
+	EnterpriseUserExtensionURN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+	ListResponseURN            = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+	PatchOpURN                 = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+	ErrorURN                   = "urn:ietf:params:scim:api:messages:2.0:Error"
+	ServiceProviderConfigURN   = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
+	ResourceTypeURN            = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
+	SchemaURN                  = "urn:ietf:params:scim:schemas:core:2.0:Schema"
 )
 
 // Error is a SCIM error: the HTTP status, the RFC 7644 scimType where the RFC

@@ -296,7 +296,7 @@ func TestApplyPatchErrors(t *testing.T) {
 		{"remove an immutable member value", GroupResourceType, `[{"op":"remove","path":"members[value eq \"902c246b-6245-4190-8e05-00816be7344a\"].value"}]`, ScimTypeMutability, "members.value"},
 		{"unknown path attribute", UserResourceType, `[{"op":"replace","path":"nope","value":"x"}]`, ScimTypeInvalidPath, "nope"},
 		{"unknown sub-attribute", UserResourceType, `[{"op":"replace","path":"name.nope","value":"x"}]`, ScimTypeInvalidPath, "name.nope"},
-		{"unknown extension", UserResourceType, `[{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber","value":"1"}]`, ScimTypeInvalidPath, "employeeNumber"},
+		{"unknown extension", UserResourceType, `[{"op":"replace","path":"urn:example:params:scim:schemas:extension:acme:2.0:User:badgeNumber","value":"1"}]`, ScimTypeInvalidPath, "badgeNumber"},
 		{"attribute of the other resource type", UserResourceType, `[{"op":"add","path":"members","value":[{"value":"x"}]}]`, ScimTypeInvalidPath, "members"},
 		{"malformed path", UserResourceType, `[{"op":"replace","path":"emails[type eq","value":"x"}]`, ScimTypeInvalidPath, "emails[type eq"},
 		{"three-level path", UserResourceType, `[{"op":"replace","path":"name.givenName.x","value":"x"}]`, ScimTypeInvalidPath, "name.givenName.x"},
