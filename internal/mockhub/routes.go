@@ -3,7 +3,9 @@ package mockhub
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 )
 
 // routes registers every endpoint. The patterns double as the route names
@@ -56,6 +58,9 @@ func (s *Server) routes() {
 
 	mock := http.NewServeMux()
 	mock.HandleFunc("GET /_mock/stats", s.mockStats)
+	mock.HandleFunc("DELETE /_mock/stats", s.mockDeleteStats)
+	mock.HandleFunc("GET /_mock/requests", s.mockRequests)
+	mock.HandleFunc("DELETE /_mock/requests", s.mockDeleteRequests)
 	mock.HandleFunc("GET /_mock/faults", s.mockGetFaults)
 	mock.HandleFunc("PUT /_mock/faults", s.mockPutFaults)
 	mock.HandleFunc("DELETE /_mock/faults", s.mockDeleteFaults)
@@ -83,6 +88,22 @@ func (s *Server) mockStats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, "application/json", out)
 }
 
+// mockDeleteStats clears the request counts and nothing else.
+func (s *Server) mockDeleteStats(w http.ResponseWriter, r *http.Request) {
+	s.stats.reset()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) mockRequests(w http.ResponseWriter, r *http.Request) {
+	l := s.reqlog.list()
+	writeJSON(w, http.StatusOK, "application/json", map[string]any{"count": len(l), "requests": l})
+}
+
+func (s *Server) mockDeleteRequests(w http.ResponseWriter, r *http.Request) {
+	s.reqlog.clear()
+	w.WriteHeader(http.StatusNoContent)
+}
+
 func (s *Server) mockGetFaults(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, "application/json", s.faults.get())
 }
@@ -97,12 +118,22 @@ func (s *Server) mockPutFaults(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		writeHubError(w, http.StatusBadRequest, "faults: "+err.Error()+" (fields: latency_ms, fail_every, throttle_every, retry_after_seconds, drop_every)")
+		writeHubError(w, http.StatusBadRequest, "faults: "+err.Error()+" (fields: latency_ms, fail_every, fail_status, throttle_every, retry_after_seconds, drop_every, hang_every, hang_ms, routes)")
 		return
 	}
-	if f.LatencyMS < 0 || f.FailEvery < 0 || f.ThrottleEvery < 0 || f.RetryAfterSeconds < 0 || f.DropEvery < 0 {
+	if f.LatencyMS < 0 || f.FailEvery < 0 || f.ThrottleEvery < 0 || f.RetryAfterSeconds < 0 || f.DropEvery < 0 || f.HangEvery < 0 || f.HangMS < 0 {
 		writeHubError(w, http.StatusBadRequest, "faults: values must not be negative")
 		return
+	}
+	if f.FailStatus != 0 && !slices.Contains(failStatuses, f.FailStatus) {
+		writeHubError(w, http.StatusBadRequest, fmt.Sprintf("faults: fail_status %d is not one of %v", f.FailStatus, failStatuses))
+		return
+	}
+	for _, rt := range f.Routes {
+		if !slices.Contains(s.routeNames, rt) {
+			writeHubError(w, http.StatusBadRequest, fmt.Sprintf("faults: route %q is not a route template of GET /_mock/stats's routes", rt))
+			return
+		}
 	}
 	s.faults.set(f)
 	s.log.Info("faults set", "faults", f)

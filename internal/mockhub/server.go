@@ -28,7 +28,7 @@ import (
 type Options struct {
 	Seed      *Seed            // nil means DefaultSeed()
 	StatePath string           // "" keeps state in memory only
-	SCIMToken string           // non-empty enables SCIM on the default org connection with this token
+	SCIMToken string           // non-empty enables SCIM on the connection Info describes, with this token
 	Now       func() time.Time // nil means time.Now
 	Logger    *slog.Logger     // nil discards
 }
@@ -65,6 +65,7 @@ type Server struct {
 	stats  stats
 	faults faultState
 	tokens accessTokens
+	reqlog requestLog
 
 	// routeNames are mux's patterns, the keys by_route may hold.
 	routeNames []string
@@ -116,22 +117,22 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// applyStartToken enables SCIM on the default org connection with
+// applyStartToken enables SCIM on the connection Info describes with
 // Options.SCIMToken; when SCIM is already enabled the token is added.
 func (s *Server) applyStartToken(st *store) error {
 	if s.opts.SCIMToken == "" {
 		return nil
 	}
-	c := st.orgConnection()
+	c := st.infoConnection()
 	if c == nil {
-		return errors.New("mockhub: -scim-token needs a connection on an org, and the seed has none")
+		return errors.New("mockhub: -scim-token needs an SSO connection, and the seed has none")
 	}
 	st.enableSCIM(c, s.opts.SCIMToken)
 	c.knownTokens = append(c.knownTokens, s.opts.SCIMToken)
 	return nil
 }
 
-// orgConnection is the first connection on an org: the one Info describes.
+// orgConnection is the first connection on an org.
 func (s *store) orgConnection() *connection {
 	for _, c := range s.connOrder {
 		if c.Org != "" {
@@ -141,30 +142,52 @@ func (s *store) orgConnection() *connection {
 	return nil
 }
 
+// infoConnection is the connection Info describes and -scim-token enables:
+// the first on an org, else the first (a company's), else nil.
+func (s *store) infoConnection() *connection {
+	if c := s.orgConnection(); c != nil {
+		return c
+	}
+	if len(s.connOrder) > 0 {
+		return s.connOrder[0]
+	}
+	return nil
+}
+
 // Info describes the server as reached at hubURL (for example
-// "http://127.0.0.1:8080"): cmd/mockhub prints it as its startup line.
+// "http://127.0.0.1:8080"): cmd/mockhub prints it as its startup line. It
+// describes the connection infoConnection picks, its (default) org and
+// company, an owner of them with a password, and the SCIM base URL and
+// token when SCIM is enabled on it. A seed without connections still gets
+// its first org and an owner.
 func (s *Server) Info(hubURL string) Info {
 	hubURL = strings.TrimRight(hubURL, "/")
 	st := s.st
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	info := Info{HubURL: hubURL}
-	c := st.orgConnection()
-	if c == nil {
-		return info
+	c := st.infoConnection()
+	switch {
+	case c != nil:
+		info.SSOConnectionID = c.ID
+		info.OrgName = st.defaultOrg(c)
+		info.CompanyName = c.Company
+	case len(s.seed.Orgs) > 0:
+		info.OrgName = strings.ToLower(s.seed.Orgs[0].Name)
 	}
-	info.SSOConnectionID = c.ID
-	info.OrgName = c.Org
-	og := st.orgs[c.Org]
-	info.CompanyName = og.Company
+	if og := st.orgs[info.OrgName]; og != nil && og.Company != "" {
+		info.CompanyName = og.Company
+	}
 	// The account shown is an owner with a password: seed order first.
 	var candidates []string
-	if co := st.companies[og.Company]; co != nil {
+	if co := st.companies[info.CompanyName]; co != nil {
 		candidates = append(candidates, co.Owners...)
 	}
-	for _, u := range sortedKeys(og.members) {
-		if og.members[u].Role == "owner" {
-			candidates = append(candidates, u)
+	if og := st.orgs[info.OrgName]; og != nil {
+		for _, u := range sortedKeys(og.members) {
+			if og.members[u].Role == "owner" {
+				candidates = append(candidates, u)
+			}
 		}
 	}
 	for _, sa := range s.seed.Accounts {
@@ -181,7 +204,7 @@ func (s *Server) Info(hubURL string) Info {
 			}
 		}
 	}
-	if c.SCIMEnabled {
+	if c != nil && c.SCIMEnabled {
 		info.SCIMBaseURL = hubURL + SCIMBasePath
 		if n := len(c.knownTokens); n > 0 {
 			info.SCIMToken = c.knownTokens[n-1]
@@ -213,6 +236,7 @@ func (s *Server) reset() error {
 	s.st.mu.Unlock()
 	s.faults.set(Faults{})
 	s.stats.reset()
+	s.reqlog.clear()
 	return nil
 }
 
@@ -223,6 +247,7 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	wrote  bool
+	body   capBuf // the start of the answer, for the request log
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -236,6 +261,7 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	if !w.wrote {
 		w.status, w.wrote = http.StatusOK, true
 	}
+	_, _ = w.body.Write(b)
 	return w.ResponseWriter.Write(b)
 }
 
@@ -283,11 +309,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h = http.HandlerFunc(s.notFound)
 	}
 	s.stats.record(r.Method, pattern)
+	reqBody := &capBuf{}
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.TeeReader(r.Body, reqBody), r.Body}
+	}
 	defer func() {
-		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "route", pattern, "status", sw.status, "duration", time.Since(start))
+		d := time.Since(start)
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "route", pattern, "status", sw.status, "duration", d)
+		s.reqlog.add(loggedRequest{
+			Time: start.UTC(), Method: r.Method, Path: r.URL.Path, Query: redactQuery(r.URL.RawQuery), Route: pattern,
+			Status: sw.status, LatencyMS: float64(d.Microseconds()) / 1000,
+			RequestBody: redactBody(reqBody), ResponseBody: redactBody(&sw.body),
+		})
 	}()
 
-	f, n, dropN := s.faults.next(mutating(r.Method))
+	f, applies, n, dropN, release := s.faults.next(pattern, mutating(r.Method))
+	if !applies {
+		h.ServeHTTP(sw, r)
+		return
+	}
 	if f.LatencyMS > 0 {
 		t := time.NewTimer(time.Duration(f.LatencyMS) * time.Millisecond)
 		select {
@@ -297,8 +340,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if f.HangEvery > 0 && n%f.HangEvery == 0 {
+		// The request is accepted and never answered: the client's
+		// timeout ends it, or hang_ms, or the next PUT or DELETE of the
+		// faults.
+		d := time.Duration(f.HangMS) * time.Millisecond
+		if d <= 0 {
+			d = maxHang
+		}
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+		case <-release:
+		}
+		sw.status = 0
+		panic(http.ErrAbortHandler)
+	}
 	if f.FailEvery > 0 && n%f.FailEvery == 0 {
-		s.fail(sw, r, http.StatusServiceUnavailable, "", "injected fault: service unavailable (fail_every)", scim)
+		status := f.FailStatus
+		if status == 0 {
+			status = http.StatusServiceUnavailable
+		}
+		s.fail(sw, r, status, "", fmt.Sprintf("injected fault: %d %s (fail_every)", status, http.StatusText(status)), scim)
 		return
 	}
 	if f.ThrottleEvery > 0 && n%f.ThrottleEvery == 0 {
@@ -425,27 +490,54 @@ func maps(m map[string]int64) map[string]int64 {
 // --- faults -------------------------------------------------------------------
 
 // Faults are the injected faults, as PUT and GET /_mock/faults carry them.
-// Counting starts again at every PUT.
+// Counting starts again at every PUT. With Routes set, only requests to
+// those route templates (as /_mock/stats names them) are counted and
+// faulted.
 type Faults struct {
-	LatencyMS         int   `json:"latency_ms"`
-	FailEvery         int64 `json:"fail_every"`
-	ThrottleEvery     int64 `json:"throttle_every"`
-	RetryAfterSeconds int   `json:"retry_after_seconds"`
-	DropEvery         int64 `json:"drop_every"`
+	LatencyMS         int      `json:"latency_ms"`
+	FailEvery         int64    `json:"fail_every"`
+	FailStatus        int      `json:"fail_status,omitempty"`
+	ThrottleEvery     int64    `json:"throttle_every"`
+	RetryAfterSeconds int      `json:"retry_after_seconds"`
+	DropEvery         int64    `json:"drop_every"`
+	HangEvery         int64    `json:"hang_every,omitempty"`
+	HangMS            int      `json:"hang_ms,omitempty"`
+	Routes            []string `json:"routes,omitempty"`
 }
+
+// maxHang bounds a hang without hang_ms, so that a forgotten fault cannot
+// hold a connection for ever.
+const maxHang = 10 * time.Minute
+
+// failStatuses are the statuses fail_every may answer.
+var failStatuses = []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}
 
 type faultState struct {
 	mu     sync.RWMutex
 	f      Faults
+	routes map[string]bool
 	api    atomic.Int64 // API requests since the faults were set
 	mutate atomic.Int64 // mutating API requests since the faults were set
+	// release is closed when the faults change, ending the hangs.
+	release chan struct{}
 }
 
 func (fs *faultState) set(f Faults) {
 	fs.mu.Lock()
 	fs.f = f
+	fs.routes = nil
+	if len(f.Routes) > 0 {
+		fs.routes = map[string]bool{}
+		for _, r := range f.Routes {
+			fs.routes[r] = true
+		}
+	}
 	fs.api.Store(0)
 	fs.mutate.Store(0)
+	if fs.release != nil {
+		close(fs.release)
+	}
+	fs.release = make(chan struct{})
 	fs.mu.Unlock()
 }
 
@@ -455,15 +547,19 @@ func (fs *faultState) get() Faults {
 	return fs.f
 }
 
-// next counts a request and returns the faults with its ordinal among API
-// requests and (for a mutating one) among mutating requests.
-func (fs *faultState) next(mut bool) (Faults, int64, int64) {
+// next counts a request to route and returns the faults, whether they apply
+// to that route, and its ordinal among the API requests they apply to and
+// (for a mutating one) among those mutating requests.
+func (fs *faultState) next(route string, mut bool) (Faults, bool, int64, int64, <-chan struct{}) {
 	fs.mu.RLock()
 	defer fs.mu.RUnlock()
+	if fs.routes != nil && !fs.routes[route] {
+		return fs.f, false, 0, 0, nil
+	}
 	n := fs.api.Add(1)
 	var m int64
 	if mut {
 		m = fs.mutate.Add(1)
 	}
-	return fs.f, n, m
+	return fs.f, true, n, m, fs.release
 }
