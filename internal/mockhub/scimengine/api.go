@@ -4,11 +4,6 @@
 // type from them. It knows nothing of HTTP or of Docker.
 package scimengine
 
-import (
-	"encoding/json"
-	"strings"
-)
-
 // Resource is a SCIM resource as decoded JSON: attribute names in their
 // schema spelling, extension attributes nested under their schema URN.
 type Resource = map[string]any
@@ -91,27 +86,6 @@ type PatchOperation struct {
 	Value any    `json:"value,omitempty"`
 	// NoValue records that the operation had no "value" member at all,
 	// which add and replace require; a JSON null is a value (Value nil,
-	// NoValue false). Decoders set it: UnmarshalJSON does.
+	// NoValue false). The decoder of the request sets it.
 	NoValue bool `json:"-"`
-}
-
-// UnmarshalJSON decodes an operation, recording whether it had a value.
-func (o *PatchOperation) UnmarshalJSON(b []byte) error {
-	type plain PatchOperation
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
-	}
-	p.NoValue = true
-	for k := range raw {
-		if strings.EqualFold(k, "value") {
-			p.NoValue = false
-		}
-	}
-	*o = PatchOperation(p)
-	return nil
 }

@@ -460,27 +460,19 @@ func wantMembers(t *testing.T, r Resource, ids ...string) {
 // member are refused (RFC 7644 §3.5.2.1, §3.5.2.3), not a silent clear.
 func TestApplyPatchValueRequired(t *testing.T) {
 	user := sampleUser(t)
-	for _, body := range []string{
-		`{"op":"replace","path":"title"}`,
-		`{"op":"Add","path":"title"}`,
-		`{"op":"replace","path":"emails[type eq \"work\"].value"}`,
+	for _, op := range []PatchOperation{
+		{Op: "replace", Path: "title", NoValue: true},
+		{Op: "Add", Path: "title", NoValue: true},
+		{Op: "replace", Path: `emails[type eq "work"].value`, NoValue: true},
 	} {
-		var op PatchOperation
-		if err := json.Unmarshal([]byte(body), &op); err != nil {
-			t.Fatal(err)
-		}
 		r, err := ApplyPatch(UserResourceType, user, []PatchOperation{op})
 		if r != nil {
-			t.Errorf("%s: applied", body)
+			t.Errorf("%+v: applied", op)
 		}
 		checkErr(t, err, ScimTypeInvalidValue, "needs a value")
 	}
 	// An explicit null is a value: it clears (RFC 7643 §2.5).
-	var op PatchOperation
-	if err := json.Unmarshal([]byte(`{"op":"replace","path":"title","Value":null}`), &op); err != nil {
-		t.Fatal(err)
-	}
-	r, err := ApplyPatch(UserResourceType, user, []PatchOperation{op})
+	r, err := ApplyPatch(UserResourceType, user, []PatchOperation{{Op: "replace", Path: "title", Value: nil}})
 	if err != nil || r["title"] != nil {
 		t.Errorf("replace with null: %v, title %v", err, r["title"])
 	}
