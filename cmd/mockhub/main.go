@@ -61,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address; port 0 picks a free port")
 	seedPath := fs.String("seed", "", "JSON seed file describing accounts, companies, orgs, teams and SSO connections (default: the built-in seed)")
-	statePath := fs.String("state", "", "state file: loaded at start when it exists, rewritten atomically after every change")
+	statePath := fs.String("state", "", "state database: loaded at start when it exists (a JSON state file of earlier versions is converted), every acknowledged change saved")
 	scimToken := fs.String("scim-token", "", "enable SCIM on the default org connection with this token")
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback -addr (mockhub has no real security)")
 	verbose := fs.Bool("v", false, "log at debug level")
@@ -95,6 +95,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	if err != nil {
 		return err
 	}
+	defer srv.Close()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", *addr, err)
@@ -127,6 +128,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := srv.Close(); err != nil {
+		return fmt.Errorf("closing state: %w", err)
 	}
 	return nil
 }

@@ -65,6 +65,7 @@ func newEnv(t testing.TB, opts ...func(*Options)) *env {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	t.Cleanup(func() { _ = srv.Close() })
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &env{t: t, srv: srv, ts: ts, clock: clock}

@@ -298,7 +298,8 @@ func (s *Server) hubUpdateMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.Role = role
-	s.persist()
+	st.dirtyAccount(name)
+	s.persist(r)
 	a := st.accounts[name]
 	writeJSON(w, http.StatusOK, "application/json", map[string]any{
 		"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email, "role": m.Role, "type": "user",
@@ -323,7 +324,7 @@ func (s *Server) hubRemoveMember(w http.ResponseWriter, r *http.Request) {
 		writeHubError(w, http.StatusNotFound, fmt.Sprintf("%q is not a member of organization %q", r.PathValue("username"), og.Name))
 		return
 	}
-	s.persist()
+	s.persist(r)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -525,7 +526,7 @@ func (s *Server) scimAdmin(w http.ResponseWriter, r *http.Request, fn func(st *s
 	}
 	status, out := fn(st, c)
 	if status < 300 {
-		s.persist()
+		s.persist(r)
 	}
 	st.mu.Unlock()
 	switch v := out.(type) {

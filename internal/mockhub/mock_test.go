@@ -159,7 +159,12 @@ func TestStatePersistence(t *testing.T) {
 		t.Errorf("temporary files left: %v", entries)
 	}
 
-	// A restart without -scim-token keeps SCIM and its tokens.
+	// A restart without -scim-token keeps SCIM and its tokens. (One
+	// mockhub at a time: the state database is locked while open.)
+	e.ts.Close()
+	if err := e.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
 	e2 := newEnv(t, func(o *Options) { o.StatePath = path; o.SCIMToken = "" })
 	after := e2.scim("GET", "/Users/"+id, nil)
 	want(t, after, 200)
@@ -189,6 +194,10 @@ func TestStatePersistence(t *testing.T) {
 	}
 
 	// A restart with -scim-token adds that token; the old one still works.
+	e2.ts.Close()
+	if err := e2.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
 	e3 := newEnv(t, func(o *Options) { o.StatePath = path; o.SCIMToken = "fresh" })
 	want(t, e3.do("GET", scimPrefix+"/Users", "fresh", nil), 200)
 	want(t, e3.do("GET", scimPrefix+"/Users", mobyToken, nil), 200)
@@ -197,15 +206,21 @@ func TestStatePersistence(t *testing.T) {
 	}
 
 	// A corrupt state file is an error, not a silent reseed.
+	e3.ts.Close()
+	if err := e3.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
 	writeFile(t, path, "{")
 	if _, err := New(Options{StatePath: path}); err == nil {
 		t.Error("corrupt state accepted")
 	}
 	// A missing one is seeded and written.
 	p2 := filepath.Join(dir, "new.json")
-	if _, err := New(Options{StatePath: p2}); err != nil {
+	s2, err := New(Options{StatePath: p2})
+	if err != nil {
 		t.Fatal(err)
 	}
+	defer s2.Close()
 	if _, err := os.Stat(p2); errors.Is(err, fs.ErrNotExist) {
 		t.Error("state not written at start")
 	}

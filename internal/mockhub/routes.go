@@ -146,7 +146,7 @@ func (s *Server) mockDeleteFaults(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) mockReset(w http.ResponseWriter, r *http.Request) {
-	if err := s.reset(); err != nil {
+	if err := s.reset(r); err != nil {
 		writeHubError(w, http.StatusInternalServerError, err.Error())
 		return
 	}

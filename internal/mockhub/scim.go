@@ -676,7 +676,7 @@ func (s *Server) scimCreateUser(w http.ResponseWriter, r *http.Request) {
 		applyUserInput(u, in)
 		st.addUser(c, u)
 		st.syncAccount(u.Account)
-		s.persist()
+		s.persist(r)
 		res, version = st.userResource(u, base), u.Version
 		return nil
 	}()
@@ -706,6 +706,7 @@ func (st *store) updateUser(c *connection, u *scimUser, in *userInput) error {
 		return err
 	}
 	before := *u
+	st.dirtyUser(u)
 	applyUserInput(u, in)
 	if !sameUser(&before, u) {
 		st.touchUser(u)
@@ -739,6 +740,7 @@ func (s *store) followPrimaryEmail(username, was, now string) {
 		!strings.Contains(now, "@") || s.accountByEmail[se.Fold(now)] != nil {
 		return
 	}
+	s.dirtyAccount(username)
 	delete(s.accountByEmail, se.Fold(a.Email))
 	a.Email = now
 	s.accountByEmail[se.Fold(now)] = a

@@ -128,6 +128,7 @@ func (s *store) groupResource(g *scimGroup, base string) se.Resource {
 // memberships in step.
 func (s *store) applyGroupInput(g *scimGroup, in *groupInput, o, t string) {
 	c := g.conn
+	s.dirtyGroup(g)
 	c.unindexGroup(g)
 	before := struct {
 		ext, name string
@@ -156,6 +157,7 @@ func (s *store) applyGroupInput(g *scimGroup, in *groupInput, o, t string) {
 func (s *store) deleteGroup(g *scimGroup) {
 	c := g.conn
 	changed := s.setGroupMembers(g, nil)
+	s.dirtyGroupGone(g)
 	c.unindexGroup(g)
 	c.groupOrder = deleteBySeq(c.groupOrder, g.Seq)
 	for _, a := range changed {
@@ -201,7 +203,7 @@ func (s *Server) scimCreateGroup(w http.ResponseWriter, r *http.Request) {
 		c.groupOrder = append(c.groupOrder, g)
 		st.applyGroupInput(g, in, o, t)
 		g.Version, g.Modified = 1, now
-		s.persist()
+		s.persist(r)
 		res, version = st.groupResource(g, base), g.Version
 		return nil
 	}()

@@ -106,7 +106,7 @@ func mutateResource[T any](s *Server, w http.ResponseWriter, r *http.Request, ki
 		if deleted, err = fn(st, c, v); err != nil {
 			return err
 		}
-		s.persist()
+		s.persist(r)
 		if !deleted {
 			res, version = kind.render(st, v, base), kind.version(v)
 		}

@@ -9,6 +9,7 @@
 package mockhub
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -66,6 +67,8 @@ type Server struct {
 	faults faultState
 	tokens accessTokens
 	reqlog requestLog
+	// durable is the -state database, nil without -state.
+	durable *durable
 
 	// routeNames are mux's patterns, the keys by_route may hold.
 	routeNames []string
@@ -89,7 +92,7 @@ func New(opts Options) (*Server, error) {
 	var st *store
 	if opts.StatePath != "" {
 		var err error
-		st, err = loadState(opts.StatePath, s.now)
+		st, s.durable, err = openState(opts.StatePath, s.now, s.log)
 		if err != nil {
 			return nil, fmt.Errorf("mockhub: %w", err)
 		}
@@ -101,20 +104,36 @@ func New(opts Options) (*Server, error) {
 		st = storeFromSeed(s.seed, s.now)
 	}
 	if err := s.applyStartToken(st); err != nil {
+		s.Close()
 		return nil, err
 	}
 	s.st = st
 	s.stats.reset()
-	if opts.StatePath != "" {
-		st.mu.Lock()
-		err := st.writeState(opts.StatePath)
-		st.mu.Unlock()
+	if s.durable != nil {
+		// The world as it starts (seed, or state plus -scim-token) is
+		// written whole once; after that only what changes.
+		st.dirty = newDirtySet()
+		st.dirtyAll()
+		ops, reset, err := st.takeOps()
+		if err == nil {
+			err = <-s.durable.enqueue(ops, reset)
+		}
 		if err != nil {
-			return nil, fmt.Errorf("mockhub: %w", err)
+			s.Close()
+			return nil, fmt.Errorf("mockhub: writing state %s: %w", opts.StatePath, err)
 		}
 	}
 	s.routes()
 	return s, nil
+}
+
+// Close writes what is pending to the state database and closes it. A
+// Server without -state has nothing to close. It is safe to call twice.
+func (s *Server) Close() error {
+	if s.durable == nil {
+		return nil
+	}
+	return s.durable.close()
 }
 
 // applyStartToken enables SCIM on the connection Info describes with
@@ -213,26 +232,58 @@ func (s *Server) Info(hubURL string) Info {
 	return info
 }
 
-// persist writes the state file after a change; the caller holds the write
-// lock.
-func (s *Server) persist() {
-	if s.opts.StatePath == "" {
+// persist queues what the request r changed for the state database; the
+// caller holds the write lock, so changes queue in the order they were
+// made. r's answer is held until they are on disk (see commitWait).
+func (s *Server) persist(r *http.Request) {
+	if s.durable == nil {
 		return
 	}
-	if err := s.st.writeState(s.opts.StatePath); err != nil {
+	ops, reset, err := s.st.takeOps()
+	if err != nil {
 		s.log.Error("state not saved", "path", s.opts.StatePath, "err", err)
+		return
+	}
+	if ops == nil {
+		return
+	}
+	ch := s.durable.enqueue(ops, reset)
+	if cw, ok := r.Context().Value(commitKey{}).(*commitWait); ok {
+		cw.pending = append(cw.pending, ch)
 	}
 }
 
+// commitKey carries a request's *commitWait in its context.
+type commitKey struct{}
+
+// commitWait holds the commits a request's answer waits for.
+type commitWait struct {
+	pending []<-chan error
+}
+
+// wait blocks until the request's changes are durable and returns the first
+// failure.
+func (cw *commitWait) wait() error {
+	var first error
+	for _, ch := range cw.pending {
+		if err := <-ch; err != nil && first == nil {
+			first = err
+		}
+	}
+	cw.pending = nil
+	return first
+}
+
 // reset restores the seed (and Options.SCIMToken), clears faults and stats.
-func (s *Server) reset() error {
+func (s *Server) reset(r *http.Request) error {
 	fresh := storeFromSeed(s.seed, s.now)
 	if err := s.applyStartToken(fresh); err != nil {
 		return err
 	}
 	s.st.mu.Lock()
 	s.st.world = fresh.world
-	s.persist()
+	s.st.dirtyAll()
+	s.persist(r)
 	s.st.mu.Unlock()
 	s.faults.set(Faults{})
 	s.stats.reset()
@@ -243,22 +294,62 @@ func (s *Server) reset() error {
 // --- request plumbing ---------------------------------------------------------
 
 // statusWriter records the status for logging and whether the header went out.
+// Before the header goes out it waits for the request's changes to be
+// durable; when they could not be saved the answer becomes a 500.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
-	wrote  bool
-	body   capBuf // the start of the answer, for the request log
+	status  int
+	wrote   bool
+	body    capBuf // the start of the answer, for the request log
+	commit  *commitWait
+	scim    bool
+	swallow bool // the handler's answer was replaced by a 500
+}
+
+// durable waits for the commit; false means a 500 was written instead.
+func (w *statusWriter) durable() bool {
+	if w.commit == nil || len(w.commit.pending) == 0 {
+		return true
+	}
+	err := w.commit.wait()
+	if err == nil {
+		return true
+	}
+	h := w.ResponseWriter.Header()
+	for k := range h {
+		delete(h, k)
+	}
+	w.status, w.wrote, w.swallow = http.StatusInternalServerError, true, true
+	msg := "the change was applied in memory but could not be saved to the state file: " + err.Error()
+	if w.scim {
+		writeSCIMError(w.ResponseWriter, http.StatusInternalServerError, "", msg)
+	} else {
+		writeHubError(w.ResponseWriter, http.StatusInternalServerError, msg)
+	}
+	return false
 }
 
 func (w *statusWriter) WriteHeader(code int) {
+	if w.swallow {
+		return
+	}
 	if !w.wrote {
+		if !w.durable() {
+			return
+		}
 		w.status, w.wrote = code, true
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.swallow {
+		return len(b), nil
+	}
 	if !w.wrote {
+		if !w.durable() {
+			return len(b), nil
+		}
 		w.status, w.wrote = http.StatusOK, true
 	}
 	_, _ = w.body.Write(b)
@@ -283,8 +374,12 @@ func mutating(m string) bool {
 // ServeHTTP serves the SCIM API, the management API and /_mock/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	sw := &statusWriter{ResponseWriter: w}
 	scim := isSCIMPath(r.URL.Path)
+	sw := &statusWriter{ResponseWriter: w, scim: scim}
+	if s.durable != nil {
+		sw.commit = &commitWait{}
+		r = r.WithContext(context.WithValue(r.Context(), commitKey{}, sw.commit))
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler { //nolint:errorlint // a recovered panic value, compared by identity as net/http does

@@ -187,6 +187,9 @@ type applied struct {
 type store struct {
 	mu sync.RWMutex
 	world
+	// dirty records what changed since the last persist; nil without
+	// -state.
+	dirty *dirtySet
 }
 
 // world is everything the store guards; reset swaps it whole.
@@ -293,6 +296,7 @@ func storeFromSeed(seed *Seed, now func() time.Time) *store {
 }
 
 func (s *store) addAccount(a *account) {
+	s.dirtyAccount(a.Username)
 	s.accounts[a.Username] = a
 	if a.Email != "" {
 		s.accountByEmail[se.Fold(a.Email)] = a
@@ -310,11 +314,13 @@ func (s *store) ensureTeam(og *org, name string) *team {
 	t := &team{ID: s.nextTeamID, UUID: uuid.NewString(), Name: name, Created: s.now().UTC(), members: map[string]struct{}{}}
 	s.nextTeamID++
 	og.teams[k] = t
+	s.dirtyTeam(og.Name, k)
 	return t
 }
 
 // enableSCIM turns SCIM on with token tok (added to the connection's tokens).
 func (s *store) enableSCIM(c *connection, tok string) {
+	s.dirtyConn(c)
 	h := hashToken(tok)
 	c.SCIMEnabled = true
 	if !c.hasToken(h) {
@@ -330,6 +336,7 @@ func (s *store) setSCIMToken(c *connection, tok string) {
 }
 
 func (s *store) revokeSCIM(c *connection) {
+	s.dirtyConn(c)
 	for _, h := range c.tokens {
 		delete(s.tokenIndex, h)
 	}
@@ -508,6 +515,7 @@ func (g *scimGroup) seqOf() uint64 { return g.Seq }
 // addUser inserts a new SCIM user and links it to its account.
 func (s *store) addUser(c *connection, u *scimUser) {
 	u.conn = c
+	s.dirtyUser(u)
 	c.indexUser(u)
 	c.userOrder = append(c.userOrder, u)
 	s.links[u.Account] = append(s.links[u.Account], u)
@@ -522,6 +530,7 @@ func (s *store) deleteUser(u *scimUser) {
 		s.touchGroup(g)
 	}
 	u.groups = nil
+	s.dirtyUserGone(u)
 	c.unindexUser(u)
 	c.userOrder = deleteBySeq(c.userOrder, u.Seq)
 	removeFrom(s.links, u.Account, u)
@@ -529,11 +538,13 @@ func (s *store) deleteUser(u *scimUser) {
 }
 
 func (s *store) touchUser(u *scimUser) {
+	s.dirtyUser(u)
 	u.Version++
 	u.Modified = s.now().UTC()
 }
 
 func (s *store) touchGroup(g *scimGroup) {
+	s.dirtyGroup(g)
 	g.Version++
 	g.Modified = s.now().UTC()
 }
@@ -551,6 +562,7 @@ func (g *scimGroup) removeMember(id string) {
 // setGroupMembers replaces the members of g with ids (all users of g's
 // connection, deduplicated) and returns the accounts whose teams change.
 func (s *store) setGroupMembers(g *scimGroup, ids []string) []string {
+	s.dirtyGroup(g)
 	c := g.conn
 	newSet := make(map[string]struct{}, len(ids))
 	var members []string
@@ -606,6 +618,7 @@ var roleRank = map[string]int{"": 0, "member": 1, "editor": 2, "owner": 3}
 // and a member of the team of each of its groups. What SCIM applied before
 // and no longer wants is removed; nothing else is touched.
 func (s *store) syncAccount(username string) {
+	s.dirtyAccount(username)
 	var want applied
 	addOrg := func(o, role string) {
 		for i := range want.Orgs {
@@ -737,6 +750,7 @@ func (s *store) removeOrgMember(og *org, username string) bool {
 	if _, ok := og.members[username]; !ok {
 		return false
 	}
+	s.dirtyAccount(username)
 	delete(og.members, username)
 	for _, t := range og.teams {
 		delete(t.members, username)
