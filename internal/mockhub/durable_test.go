@@ -130,3 +130,19 @@ func TestLegacyJSONStateLoads(t *testing.T) {
 		t.Error("state still JSON after conversion")
 	}
 }
+
+// TestUnsavedChangeIsNotAcknowledged: when the change cannot be saved, the
+// answer is a 500, not the 201 of a write that a restart would lose.
+func TestUnsavedChangeIsNotAcknowledged(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.StatePath = filepath.Join(t.TempDir(), "state.db") })
+	if err := e.srv.durable.close(); err != nil {
+		t.Fatal(err)
+	}
+	r := e.scim("POST", "/Users", userBody("unsaved@moby.example"))
+	wantSCIMError(t, r, 500, "")
+	if !strings.Contains(r.str("detail"), "could not be saved") {
+		t.Errorf("detail: %s", r.raw)
+	}
+	want(t, e.hub("PUT", "/v2/orgs/moby/members/dev", map[string]any{"role": "editor"}), 500)
+	want(t, e.scim("GET", "/Users", nil), 200) // reads change nothing
+}
