@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // accessTokenTTL is how long a management API access token lives.
@@ -73,6 +74,10 @@ func hubBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	b, status, msg := readBody(w, r)
 	if status != 0 {
 		writeHubError(w, status, msg)
+		return false
+	}
+	if !utf8.Valid(b) {
+		writeHubError(w, http.StatusBadRequest, "request body is not valid UTF-8")
 		return false
 	}
 	if err := json.NewDecoder(bytes.NewReader(b)).Decode(v); err != nil {

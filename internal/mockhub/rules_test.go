@@ -128,3 +128,8 @@ func TestSCIMEnterpriseExtension(t *testing.T) {
 		t.Errorf("resource type: %s", r.raw)
 	}
 }
+
+func TestHubBodyMustBeUTF8(t *testing.T) {
+	e := newEnv(t)
+	want(t, e.do("POST", "/v2/auth/token", "", "{\"identifier\":\"admin\",\"secret\":\"mockhub-admin-passwor\xff\"}"), 400)
+}

@@ -477,3 +477,18 @@ func TestApplyPatchValueRequired(t *testing.T) {
 		t.Errorf("replace with null: %v, title %v", err, r["title"])
 	}
 }
+
+func TestApplyPatchTooManyOperations(t *testing.T) {
+	ops := make([]PatchOperation, MaxPatchOperations+1)
+	for i := range ops {
+		ops[i] = PatchOperation{Op: "replace", Path: "title", Value: fmt.Sprint(i)}
+	}
+	r, err := ApplyPatch(UserResourceType, sampleUser(t), ops)
+	if r != nil {
+		t.Error("applied")
+	}
+	checkErr(t, err, ScimTypeTooMany, "at most")
+	if _, err := ApplyPatch(UserResourceType, sampleUser(t), ops[:2]); err != nil {
+		t.Error(err)
+	}
+}
