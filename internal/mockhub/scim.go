@@ -640,67 +640,32 @@ func (s *store) resolveAccount(c *connection, in *userInput) (string, error) {
 
 // --- users: handlers ----------------------------------------------------------
 
-func (s *Server) scimCreateUser(w http.ResponseWriter, r *http.Request) {
-	body := scimBody(w, r)
-	if body == nil {
-		return
+// createUser checks a new user against the connection, attaches or creates
+// its Docker account, and applies Docker's semantics.
+func (st *store) createUser(c *connection, in *userInput) (*scimUser, error) {
+	if err := st.checkUser(c, in, nil); err != nil {
+		return nil, err
 	}
-	in, err := normalizeUser(body)
+	acct, err := st.resolveAccount(c, in)
 	if err != nil {
-		writeSCIMErr(w, err)
-		return
+		return nil, err
 	}
-	base := scimBaseURL(r)
-	var res se.Resource
-	var version uint64
-	err = func() error {
-		st := s.st
-		st.mu.Lock()
-		defer st.mu.Unlock()
-		c := s.scimConn(w, r)
-		if c == nil {
-			return errAnswered
-		}
-		if err := st.checkUser(c, in, nil); err != nil {
-			return err
-		}
-		acct, err := st.resolveAccount(c, in)
-		if err != nil {
-			return err
-		}
-		if !in.ActiveSet { // POST without active: active
-			in.Active, in.ActiveSet = true, true
-		}
-		now := st.now().UTC()
-		u := &scimUser{Seq: st.nextSeq(), ID: uuid.NewString(), Account: acct, Created: now, Modified: now, Version: 1}
-		applyUserInput(u, in)
-		st.addUser(c, u)
-		st.syncAccount(u.Account)
-		s.persist(r)
-		res, version = st.userResource(u, base), u.Version
-		return nil
-	}()
-	if err != nil {
-		if !errors.Is(err, errAnswered) {
-			writeSCIMErr(w, err)
-		}
-		return
+	if !in.ActiveSet { // POST without active: active
+		in.Active, in.ActiveSet = true, true
 	}
-	writeResource(w, r, se.UserResourceType, http.StatusCreated, res, version)
+	now := st.now().UTC()
+	u := &scimUser{Seq: st.nextSeq(), ID: uuid.NewString(), Account: acct, Created: now, Modified: now, Version: 1}
+	applyUserInput(u, in)
+	st.addUser(c, u)
+	st.syncAccount(u.Account)
+	return u, nil
 }
 
 // errAnswered means the response has been written already.
 var errAnswered = errors.New("answered")
 
-func normalizeUser(body map[string]any) (*userInput, error) {
-	norm, err := se.Normalize(se.UserResourceType, body)
-	if err != nil {
-		return nil, err
-	}
-	return parseUser(norm)
-}
-
-// updateUser applies a validated body to u: the PUT and PATCH common path.
+// updateUser applies a body to u: the PUT and PATCH common path. Docker: a
+// PUT without active deactivates (in.ActiveSet false).
 func (st *store) updateUser(c *connection, u *scimUser, in *userInput) error {
 	if err := st.checkUser(c, in, u); err != nil {
 		return err
@@ -752,22 +717,6 @@ func sameUser(a, b *scimUser) bool {
 		a.Team == b.Team && slices.Equal(a.Emails, b.Emails) && reflect.DeepEqual(a.Extra, b.Extra)
 }
 
-func (s *Server) scimReplaceUser(w http.ResponseWriter, r *http.Request) {
-	body := scimBody(w, r)
-	if body == nil {
-		return
-	}
-	in, err := normalizeUser(body)
-	if err != nil {
-		writeSCIMErr(w, err)
-		return
-	}
-	// Docker: a PUT without active deactivates (in.ActiveSet false).
-	mutateResource(s, w, r, userKind, func(st *store, c *connection, u *scimUser) (bool, error) {
-		return false, st.updateUser(c, u, in)
-	})
-}
-
 // patchOps reads a PatchOp body.
 func patchOps(body map[string]any) ([]se.PatchOperation, error) {
 	var raw any
@@ -806,37 +755,6 @@ func patchOps(body map[string]any) ([]se.PatchOperation, error) {
 		ops = append(ops, op)
 	}
 	return ops, nil
-}
-
-func (s *Server) scimPatchUser(w http.ResponseWriter, r *http.Request) {
-	body := scimBody(w, r)
-	if body == nil {
-		return
-	}
-	ops, err := patchOps(body)
-	if err != nil {
-		writeSCIMErr(w, err)
-		return
-	}
-	base := scimBaseURL(r)
-	mutateResource(s, w, r, userKind, func(st *store, c *connection, u *scimUser) (bool, error) {
-		next, err := se.ApplyPatch(se.UserResourceType, st.userResource(u, base), ops)
-		if err != nil {
-			return false, err
-		}
-		in, err := parseUser(next)
-		if err != nil {
-			return false, err
-		}
-		return false, st.updateUser(c, u, in)
-	})
-}
-
-func (s *Server) scimDeleteUser(w http.ResponseWriter, r *http.Request) {
-	mutateResource(s, w, r, userKind, func(st *store, c *connection, u *scimUser) (bool, error) {
-		st.deleteUser(u)
-		return true, nil
-	})
 }
 
 // --- listing -------------------------------------------------------------------
