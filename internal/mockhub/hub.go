@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	se "github.com/dockerscim/terraform-provider-docker/internal/mockhub/scimengine"
 	"net/http"
 	"net/url"
 	"slices"
@@ -16,6 +15,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	se "github.com/dockerscim/terraform-provider-docker/internal/mockhub/scimengine"
 )
 
 // accessTokenTTL is how long a management API access token lives.
