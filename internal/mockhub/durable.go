@@ -2,10 +2,12 @@ package mockhub
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"log/slog"
 	"os"
@@ -25,11 +27,12 @@ import (
 //
 // Durability: a handler's changes are queued, in the order the store's
 // write lock gave them, while it still holds the lock; one committer
-// goroutine writes everything queued in one transaction, which bbolt syncs
-// before returning, so concurrent writers share one fsync (group commit).
-// The handler's answer is held until its transaction is on disk: every
-// acknowledged write survives kill -9. A failed commit turns the answer
-// into a 500.
+// goroutine appends everything queued to a write-ahead log beside the
+// database (FILE.wal) and syncs it, so concurrent writers share one fsync
+// (group commit), and applies the log to the database now and then. The
+// handler's answer is held until its changes are synced: every
+// acknowledged write survives kill -9. A failed write turns the answer into
+// a 500.
 //
 // The format-1 JSON file earlier versions wrote is still read: it is
 // converted in place at start (written to a temporary file, synced, renamed).
@@ -314,17 +317,37 @@ func (s *store) allOps() ([]record, error) {
 	return ops, err
 }
 
-// durable is the open state database and its committer.
+// durable is the open state database, its write-ahead log and its
+// committer.
+//
+// A round of queued batches is appended to the log as one checksummed frame
+// and synced: one fsync per round, which the answers wait for. Every
+// checkpointBytes of log, the batches are applied to the bbolt database in
+// one transaction (bbolt syncs it), and the log is emptied. At start, frames
+// left in the log (mockhub was killed) are applied to the database first; a
+// torn last frame, never acknowledged, is dropped.
 type durable struct {
-	db   *bolt.DB
-	log  *slog.Logger
+	db      *bolt.DB
+	log     *slog.Logger
+	wal     *os.File
+	walPath string
+	walSize int64
+	// checkpointAt is checkpointBytes when the database was opened.
+	checkpointAt int64
+	// unapplied holds the batches in the log and not yet in the database.
+	unapplied []batch
+
 	mu   sync.Mutex
 	cond *sync.Cond
-	// queue holds the batches not yet committed, in lock order.
+	// queue holds the batches not yet logged, in lock order.
 	queue  []batch
 	closed bool
 	done   chan struct{}
 }
+
+// checkpointBytes is how much log accumulates before it is applied to the
+// database: a bound on the log's size and on the replay at start.
+var checkpointBytes int64 = 4 << 20
 
 type batch struct {
 	ops   []record
@@ -332,8 +355,9 @@ type batch struct {
 	done  chan error
 }
 
-// openDurable opens (creating) the database at path, removes temporary
-// files an interrupted writer left beside it, and starts the committer.
+// openDurable opens (creating) the database at path, applies what its log
+// holds, removes temporary files an interrupted writer left beside it, and
+// starts the committer.
 func openDurable(path string, log *slog.Logger) (*durable, error) {
 	removeStaleTemps(path)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
@@ -343,10 +367,160 @@ func openDurable(path string, log *slog.Logger) (*durable, error) {
 		}
 		return nil, fmt.Errorf("opening state %s: %w", path, err)
 	}
-	d := &durable{db: db, log: log, done: make(chan struct{})}
+	d := &durable{db: db, log: log, walPath: path + ".wal", checkpointAt: checkpointBytes, done: make(chan struct{})}
+	if err := d.replay(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("state %s: log %s: %w", path, d.walPath, err)
+	}
+	d.wal, err = os.OpenFile(d.walPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err == nil {
+		err = syncDir(path)
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("state %s: %w", path, err)
+	}
 	d.cond = sync.NewCond(&d.mu)
 	go d.run()
 	return d, nil
+}
+
+func syncDir(path string) error {
+	dir, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	return dir.Sync()
+}
+
+// replay applies the frames a killed mockhub left in the log to the
+// database, then empties the log.
+func (d *durable) replay() error {
+	b, err := os.ReadFile(d.walPath)
+	if errors.Is(err, os.ErrNotExist) || (err == nil && len(b) == 0) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var q []batch
+	frames := 0
+	for len(b) >= 8 {
+		n := binary.LittleEndian.Uint32(b)
+		sum := binary.LittleEndian.Uint32(b[4:])
+		if uint64(len(b)-8) < uint64(n) || crc32.Checksum(b[8:8+n], crcTable) != sum {
+			break // torn: never synced, so never acknowledged
+		}
+		bs, err := decodeBatches(b[8 : 8+n])
+		if err != nil {
+			return err
+		}
+		q = append(q, bs...)
+		b = b[8+n:]
+		frames++
+	}
+	if len(q) > 0 {
+		if err := d.db.Update(func(tx *bolt.Tx) error { return applyBatches(tx, q) }); err != nil {
+			return err
+		}
+		d.log.Info("state log replayed", "frames", frames, "path", d.walPath)
+	}
+	return truncateFile(d.walPath)
+}
+
+func truncateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// bucketIndex numbers the buckets for the log's encoding.
+func bucketIndex(name []byte) byte {
+	for i, b := range allBuckets {
+		if bytes.Equal(b, name) {
+			return byte(i)
+		}
+	}
+	panic("unknown bucket " + string(name))
+}
+
+// encodeBatches writes batches as: per batch a reset byte and a record
+// count, then per record its bucket index, key and value (length -1 for
+// a deletion), lengths as uvarints offset by one.
+func encodeBatches(q []batch) []byte {
+	var buf []byte
+	for _, b := range q {
+		reset := byte(0)
+		if b.reset {
+			reset = 1
+		}
+		buf = append(buf, reset)
+		buf = binary.AppendUvarint(buf, uint64(len(b.ops)))
+		for _, o := range b.ops {
+			buf = append(buf, bucketIndex(o.bucket))
+			buf = binary.AppendUvarint(buf, uint64(len(o.key)))
+			buf = append(buf, o.key...)
+			if o.val == nil {
+				buf = binary.AppendUvarint(buf, 0)
+			} else {
+				buf = binary.AppendUvarint(buf, uint64(len(o.val))+1)
+				buf = append(buf, o.val...)
+			}
+		}
+	}
+	return buf
+}
+
+func decodeBatches(buf []byte) ([]batch, error) {
+	bad := errors.New("malformed frame")
+	uvarint := func() (uint64, bool) {
+		v, n := binary.Uvarint(buf)
+		if n <= 0 {
+			return 0, false
+		}
+		buf = buf[n:]
+		return v, true
+	}
+	var q []batch
+	for len(buf) > 0 {
+		b := batch{reset: buf[0] == 1}
+		buf = buf[1:]
+		count, ok := uvarint()
+		if !ok {
+			return nil, bad
+		}
+		for range count {
+			if len(buf) == 0 || int(buf[0]) >= len(allBuckets) {
+				return nil, bad
+			}
+			o := record{bucket: allBuckets[buf[0]]}
+			buf = buf[1:]
+			kl, ok := uvarint()
+			if !ok || uint64(len(buf)) < kl {
+				return nil, bad
+			}
+			o.key, buf = buf[:kl], buf[kl:]
+			vl, ok := uvarint()
+			if !ok || uint64(len(buf)) < max(vl, 1)-1 {
+				return nil, bad
+			}
+			if vl > 0 {
+				o.val, buf = buf[:vl-1], buf[vl-1:]
+			}
+			b.ops = append(b.ops, o)
+		}
+		q = append(q, b)
+	}
+	return q, nil
 }
 
 // removeStaleTemps deletes the ".<name>.tmp-*" files a writer killed
@@ -359,7 +533,7 @@ func removeStaleTemps(path string) {
 }
 
 // enqueue queues ops; the caller holds the store's write lock, which orders
-// batches. The channel receives the commit's result.
+// batches. The channel receives the result once they are on disk.
 func (d *durable) enqueue(ops []record, reset bool) <-chan error {
 	ch := make(chan error, 1)
 	d.mu.Lock()
@@ -374,8 +548,8 @@ func (d *durable) enqueue(ops []record, reset bool) <-chan error {
 	return ch
 }
 
-// run commits everything queued, one transaction per round: writers that
-// queue while a commit is syncing share the next one.
+// run logs everything queued, one frame and one fsync per round: writers
+// that queue while a round is syncing share the next one.
 func (d *durable) run() {
 	defer close(d.done)
 	for {
@@ -390,14 +564,55 @@ func (d *durable) run() {
 		q := d.queue
 		d.queue = nil
 		d.mu.Unlock()
-		err := d.db.Update(func(tx *bolt.Tx) error { return applyBatches(tx, q) })
+		err := d.appendLog(q)
 		if err != nil {
 			d.log.Error("state not saved", "err", err)
 		}
 		for _, b := range q {
 			b.done <- err
 		}
+		if err == nil && d.walSize >= d.checkpointAt {
+			if err := d.checkpoint(); err != nil {
+				d.log.Error("state checkpoint failed; the log keeps growing", "err", err)
+			}
+		}
 	}
+}
+
+// appendLog writes q to the log as one frame and syncs it.
+func (d *durable) appendLog(q []batch) error {
+	payload := encodeBatches(q)
+	frame := make([]byte, 8, 8+len(payload))
+	binary.LittleEndian.PutUint32(frame, uint32(len(payload)))
+	binary.LittleEndian.PutUint32(frame[4:], crc32.Checksum(payload, crcTable))
+	frame = append(frame, payload...)
+	if _, err := d.wal.Write(frame); err != nil {
+		return err
+	}
+	if err := d.wal.Sync(); err != nil {
+		return err
+	}
+	d.walSize += int64(len(frame))
+	d.unapplied = append(d.unapplied, q...)
+	return nil
+}
+
+// checkpoint applies the logged batches to the database and empties the
+// log.
+func (d *durable) checkpoint() error {
+	if len(d.unapplied) > 0 {
+		if err := d.db.Update(func(tx *bolt.Tx) error { return applyBatches(tx, d.unapplied) }); err != nil {
+			return err
+		}
+	}
+	if err := d.wal.Truncate(0); err != nil {
+		return err
+	}
+	if err := d.wal.Sync(); err != nil {
+		return err
+	}
+	d.unapplied, d.walSize = nil, 0
+	return nil
 }
 
 func applyBatches(tx *bolt.Tx, q []batch) error {
@@ -432,7 +647,8 @@ func applyBatches(tx *bolt.Tx, q []batch) error {
 	return nil
 }
 
-// close commits what is queued and closes the database.
+// close logs what is queued, applies the log to the database, removes the
+// log and closes the database.
 func (d *durable) close() error {
 	d.mu.Lock()
 	if d.closed {
@@ -443,7 +659,17 @@ func (d *durable) close() error {
 	d.cond.Signal()
 	d.mu.Unlock()
 	<-d.done
-	return d.db.Close()
+	err := d.checkpoint()
+	if cerr := d.wal.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Remove(d.walPath)
+	}
+	if cerr := d.db.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // load reads the world from the database as a snapshot; nil when the
