@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	mockhub [-addr 127.0.0.1:8080] [-seed FILE] [-state FILE] [-scim-token TOKEN] [-allow-remote]
+//	mockhub [-addr 127.0.0.1:8080] [-seed FILE] [-state FILE] [-scim-token TOKEN] [-allow-remote] [-v]
 //
 // On start it prints one line of JSON to stdout: hub_url, username,
 // password, org_name, company_name, sso_connection_id, and scim_base_url and
@@ -23,6 +23,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -36,9 +37,21 @@ func main() {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0)
 		}
-		fmt.Fprintln(os.Stderr, "mockhub:", err)
+		fmt.Fprintln(os.Stderr, errorLine(err))
 		os.Exit(2)
 	}
+}
+
+const usage = "usage: mockhub [-addr 127.0.0.1:8080] [-seed FILE] [-state FILE] [-scim-token TOKEN] [-allow-remote] [-v]"
+
+// errorLine is the one line main prints for err, prefixed "mockhub: " once:
+// errors from the mockhub package already say where they come from.
+func errorLine(err error) string {
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "mockhub: ") {
+		msg = "mockhub: " + msg
+	}
+	return msg
 }
 
 // run parses args, serves until ctx is done, and shuts down gracefully.
@@ -48,12 +61,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address; port 0 picks a free port")
 	seedPath := fs.String("seed", "", "JSON seed file describing accounts, companies, orgs, teams and SSO connections (default: the built-in seed)")
-	statePath := fs.String("state", "", "state file: loaded at start when it exists, rewritten atomically after every change")
+	statePath := fs.String("state", "", "state database: loaded at start when it exists (a JSON state file of earlier versions is converted), every acknowledged change saved")
 	scimToken := fs.String("scim-token", "", "enable SCIM on the default org connection with this token")
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback -addr (mockhub has no real security)")
 	verbose := fs.Bool("v", false, "log at debug level")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: mockhub [-addr 127.0.0.1:8080] [-seed FILE] [-state FILE] [-scim-token TOKEN] [-allow-remote]")
+		fmt.Fprintln(stderr, usage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -82,6 +95,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	if err != nil {
 		return err
 	}
+	defer srv.Close()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", *addr, err)
@@ -114,6 +128,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := srv.Close(); err != nil {
+		return fmt.Errorf("closing state: %w", err)
 	}
 	return nil
 }

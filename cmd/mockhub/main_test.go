@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -187,5 +190,35 @@ func TestCheckAddr(t *testing.T) {
 		if err := checkAddr(tc.addr, tc.remote); (err == nil) != tc.ok {
 			t.Errorf("checkAddr(%q, %v) = %v", tc.addr, tc.remote, err)
 		}
+	}
+}
+
+func TestHelpListsEveryFlag(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-h"}, &stdout, &stderr, nil); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("err %v", err)
+	}
+	usage := strings.SplitN(stderr.String(), "\n", 2)[0]
+	for _, f := range []string{"-addr", "-seed", "-state", "-scim-token", "-allow-remote", "-v"} {
+		if !strings.Contains(usage, "["+f) {
+			t.Errorf("usage line %q lacks %s", usage, f)
+		}
+	}
+}
+
+func TestErrorLineHasOnePrefix(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(state, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-state", state}, io.Discard, io.Discard, nil)
+	if err == nil {
+		t.Fatal("bad state accepted")
+	}
+	if line := errorLine(err); strings.Count(line, "mockhub:") != 1 || !strings.HasPrefix(line, "mockhub: ") {
+		t.Errorf("error line %q", line)
+	}
+	if line := errorLine(errors.New("listening on x: refused")); line != "mockhub: listening on x: refused" {
+		t.Errorf("error line %q", line)
 	}
 }

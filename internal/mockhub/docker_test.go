@@ -70,7 +70,7 @@ func TestDockerAccounts(t *testing.T) {
 		{"ab@other.example", nil, "ab001"},
 		{"admin@elsewhere.example", nil, "admin1"}, // admin is taken
 		{"moby@elsewhere.example", nil, "moby1"},   // so is the org name
-		{"...@moby.example", nil, "user"},
+		{"-.-@moby.example", nil, "user"},          // no letter or digit to derive from
 	}
 	for _, tc := range cases {
 		t.Run(tc.userName, func(t *testing.T) {

@@ -14,15 +14,16 @@ import (
 )
 
 const (
-	mobyToken  = "moby-scim-token"
-	userURN    = "urn:ietf:params:scim:schemas:core:2.0:User"
-	groupURN   = "urn:ietf:params:scim:schemas:core:2.0:Group"
-	patchURN   = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-	dockerURN  = "urn:ietf:params:scim:schemas:extension:docker:2.0:User"
-	errorURN   = "urn:ietf:params:scim:api:messages:2.0:Error"
-	adminPass  = "mockhub-admin-password"
-	devPass    = "mockhub-dev-password"
-	scimPrefix = "/v2/scim/2.0"
+	mobyToken     = "moby-scim-token"
+	userURN       = "urn:ietf:params:scim:schemas:core:2.0:User"
+	groupURN      = "urn:ietf:params:scim:schemas:core:2.0:Group"
+	patchURN      = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+	dockerURN     = "urn:ietf:params:scim:schemas:extension:docker:2.0:User"
+	enterpriseURN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+	errorURN      = "urn:ietf:params:scim:api:messages:2.0:Error"
+	adminPass     = "mockhub-admin-password"
+	devPass       = "mockhub-dev-password"
+	scimPrefix    = "/v2/scim/2.0"
 )
 
 // fakeClock is a settable Options.Now.
@@ -44,7 +45,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 }
 
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *Server
 	ts     *httptest.Server
 	clock  *fakeClock
@@ -53,7 +54,7 @@ type env struct {
 
 // newEnv starts a Server (SCIM enabled on the moby connection with
 // mobyToken unless opts says otherwise) behind httptest.
-func newEnv(t *testing.T, opts ...func(*Options)) *env {
+func newEnv(t testing.TB, opts ...func(*Options)) *env {
 	t.Helper()
 	clock := &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	o := Options{SCIMToken: mobyToken, Now: clock.Now}
@@ -64,6 +65,7 @@ func newEnv(t *testing.T, opts ...func(*Options)) *env {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	t.Cleanup(func() { _ = srv.Close() })
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &env{t: t, srv: srv, ts: ts, clock: clock}
@@ -183,7 +185,7 @@ func (e *env) login(user, pass string) string {
 	return r.str("access_token")
 }
 
-func want(t *testing.T, r *resp, status int) {
+func want(t testing.TB, r *resp, status int) {
 	t.Helper()
 	if r.status != status {
 		t.Fatalf("status %d, want %d: %s", r.status, status, r.raw)
@@ -191,7 +193,7 @@ func want(t *testing.T, r *resp, status int) {
 }
 
 // wantSCIMError checks a SCIM error body.
-func wantSCIMError(t *testing.T, r *resp, status int, scimType string) {
+func wantSCIMError(t testing.TB, r *resp, status int, scimType string) {
 	t.Helper()
 	want(t, r, status)
 	if got := r.header.Get("Content-Type"); got != "application/scim+json" {

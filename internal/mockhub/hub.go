@@ -14,6 +14,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
+
+	se "github.com/dockerscim/terraform-provider-docker/internal/mockhub/scimengine"
 )
 
 // accessTokenTTL is how long a management API access token lives.
@@ -74,6 +77,10 @@ func hubBody(w http.ResponseWriter, r *http.Request, v any) bool {
 		writeHubError(w, status, msg)
 		return false
 	}
+	if !utf8.Valid(b) {
+		writeHubError(w, http.StatusBadRequest, "request body is not valid UTF-8")
+		return false
+	}
 	if err := json.NewDecoder(bytes.NewReader(b)).Decode(v); err != nil {
 		writeHubError(w, http.StatusBadRequest, "request body is not valid JSON: "+err.Error())
 		return false
@@ -90,7 +97,7 @@ func (s *Server) authenticate(identifier, secret string) (string, bool) {
 	id := strings.ToLower(strings.TrimSpace(identifier))
 	a := st.accounts[id]
 	if a == nil {
-		a = st.accountByEmail[id]
+		a = st.accountByEmail[se.Fold(strings.TrimSpace(identifier))]
 	}
 	if a == nil || a.Password == "" || secret == "" {
 		return "", false
@@ -297,7 +304,8 @@ func (s *Server) hubUpdateMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.Role = role
-	s.persist()
+	st.dirtyAccount(name)
+	s.persist(r)
 	a := st.accounts[name]
 	writeJSON(w, http.StatusOK, "application/json", map[string]any{
 		"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email, "role": m.Role, "type": "user",
@@ -322,7 +330,7 @@ func (s *Server) hubRemoveMember(w http.ResponseWriter, r *http.Request) {
 		writeHubError(w, http.StatusNotFound, fmt.Sprintf("%q is not a member of organization %q", r.PathValue("username"), og.Name))
 		return
 	}
-	s.persist()
+	s.persist(r)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -524,7 +532,7 @@ func (s *Server) scimAdmin(w http.ResponseWriter, r *http.Request, fn func(st *s
 	}
 	status, out := fn(st, c)
 	if status < 300 {
-		s.persist()
+		s.persist(r)
 	}
 	st.mu.Unlock()
 	switch v := out.(type) {

@@ -3,7 +3,9 @@ package mockhub
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 )
 
 // routes registers every endpoint. The patterns double as the route names
@@ -20,18 +22,18 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+b+"/ResourceTypes/{name}", s.scimResourceType)
 	m.HandleFunc("GET "+b+"/Users", listHandler(s, userKind))
 	m.HandleFunc("POST "+b+"/Users/.search", searchHandler(s, userKind))
-	m.HandleFunc("POST "+b+"/Users", s.scimCreateUser)
+	m.HandleFunc("POST "+b+"/Users", createHandler(s, userKind))
 	m.HandleFunc("GET "+b+"/Users/{id}", getHandler(s, userKind))
-	m.HandleFunc("PUT "+b+"/Users/{id}", s.scimReplaceUser)
-	m.HandleFunc("PATCH "+b+"/Users/{id}", s.scimPatchUser)
-	m.HandleFunc("DELETE "+b+"/Users/{id}", s.scimDeleteUser)
+	m.HandleFunc("PUT "+b+"/Users/{id}", replaceHandler(s, userKind))
+	m.HandleFunc("PATCH "+b+"/Users/{id}", patchHandler(s, userKind))
+	m.HandleFunc("DELETE "+b+"/Users/{id}", deleteHandler(s, userKind))
 	m.HandleFunc("GET "+b+"/Groups", listHandler(s, groupKind))
 	m.HandleFunc("POST "+b+"/Groups/.search", searchHandler(s, groupKind))
-	m.HandleFunc("POST "+b+"/Groups", s.scimCreateGroup)
+	m.HandleFunc("POST "+b+"/Groups", createHandler(s, groupKind))
 	m.HandleFunc("GET "+b+"/Groups/{id}", getHandler(s, groupKind))
-	m.HandleFunc("PUT "+b+"/Groups/{id}", s.scimReplaceGroup)
-	m.HandleFunc("PATCH "+b+"/Groups/{id}", s.scimPatchGroup)
-	m.HandleFunc("DELETE "+b+"/Groups/{id}", s.scimDeleteGroup)
+	m.HandleFunc("PUT "+b+"/Groups/{id}", replaceHandler(s, groupKind))
+	m.HandleFunc("PATCH "+b+"/Groups/{id}", patchHandler(s, groupKind))
+	m.HandleFunc("DELETE "+b+"/Groups/{id}", deleteHandler(s, groupKind))
 	m.HandleFunc(b+"/Me", s.scimNotImplemented)
 	m.HandleFunc(b+"/Bulk", s.scimNotImplemented)
 
@@ -56,6 +58,9 @@ func (s *Server) routes() {
 
 	mock := http.NewServeMux()
 	mock.HandleFunc("GET /_mock/stats", s.mockStats)
+	mock.HandleFunc("DELETE /_mock/stats", s.mockDeleteStats)
+	mock.HandleFunc("GET /_mock/requests", s.mockRequests)
+	mock.HandleFunc("DELETE /_mock/requests", s.mockDeleteRequests)
 	mock.HandleFunc("GET /_mock/faults", s.mockGetFaults)
 	mock.HandleFunc("PUT /_mock/faults", s.mockPutFaults)
 	mock.HandleFunc("DELETE /_mock/faults", s.mockDeleteFaults)
@@ -83,6 +88,22 @@ func (s *Server) mockStats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, "application/json", out)
 }
 
+// mockDeleteStats clears the request counts and nothing else.
+func (s *Server) mockDeleteStats(w http.ResponseWriter, r *http.Request) {
+	s.stats.reset()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) mockRequests(w http.ResponseWriter, r *http.Request) {
+	l := s.reqlog.list()
+	writeJSON(w, http.StatusOK, "application/json", map[string]any{"count": len(l), "requests": l})
+}
+
+func (s *Server) mockDeleteRequests(w http.ResponseWriter, r *http.Request) {
+	s.reqlog.clear()
+	w.WriteHeader(http.StatusNoContent)
+}
+
 func (s *Server) mockGetFaults(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, "application/json", s.faults.get())
 }
@@ -97,12 +118,22 @@ func (s *Server) mockPutFaults(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		writeHubError(w, http.StatusBadRequest, "faults: "+err.Error()+" (fields: latency_ms, fail_every, throttle_every, retry_after_seconds, drop_every)")
+		writeHubError(w, http.StatusBadRequest, "faults: "+err.Error()+" (fields: latency_ms, fail_every, fail_status, throttle_every, retry_after_seconds, drop_every, hang_every, hang_ms, routes)")
 		return
 	}
-	if f.LatencyMS < 0 || f.FailEvery < 0 || f.ThrottleEvery < 0 || f.RetryAfterSeconds < 0 || f.DropEvery < 0 {
+	if f.LatencyMS < 0 || f.FailEvery < 0 || f.ThrottleEvery < 0 || f.RetryAfterSeconds < 0 || f.DropEvery < 0 || f.HangEvery < 0 || f.HangMS < 0 {
 		writeHubError(w, http.StatusBadRequest, "faults: values must not be negative")
 		return
+	}
+	if f.FailStatus != 0 && !slices.Contains(failStatuses, f.FailStatus) {
+		writeHubError(w, http.StatusBadRequest, fmt.Sprintf("faults: fail_status %d is not one of %v", f.FailStatus, failStatuses))
+		return
+	}
+	for _, rt := range f.Routes {
+		if !slices.Contains(s.routeNames, rt) {
+			writeHubError(w, http.StatusBadRequest, fmt.Sprintf("faults: route %q is not a route template of GET /_mock/stats's routes", rt))
+			return
+		}
 	}
 	s.faults.set(f)
 	s.log.Info("faults set", "faults", f)
@@ -115,7 +146,7 @@ func (s *Server) mockDeleteFaults(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) mockReset(w http.ResponseWriter, r *http.Request) {
-	if err := s.reset(); err != nil {
+	if err := s.reset(r); err != nil {
 		writeHubError(w, http.StatusInternalServerError, err.Error())
 		return
 	}

@@ -1,7 +1,6 @@
 package mockhub
 
 import (
-	"errors"
 	"net/http"
 	"reflect"
 	"slices"
@@ -128,6 +127,7 @@ func (s *store) groupResource(g *scimGroup, base string) se.Resource {
 // memberships in step.
 func (s *store) applyGroupInput(g *scimGroup, in *groupInput, o, t string) {
 	c := g.conn
+	s.dirtyGroup(g)
 	c.unindexGroup(g)
 	before := struct {
 		ext, name string
@@ -156,6 +156,7 @@ func (s *store) applyGroupInput(g *scimGroup, in *groupInput, o, t string) {
 func (s *store) deleteGroup(g *scimGroup) {
 	c := g.conn
 	changed := s.setGroupMembers(g, nil)
+	s.dirtyGroupGone(g)
 	c.unindexGroup(g)
 	c.groupOrder = deleteBySeq(c.groupOrder, g.Seq)
 	for _, a := range changed {
@@ -163,111 +164,29 @@ func (s *store) deleteGroup(g *scimGroup) {
 	}
 }
 
-func normalizeGroup(body map[string]any) (*groupInput, error) {
-	norm, err := se.Normalize(se.GroupResourceType, body)
+// createGroup checks a new group against the connection and makes its
+// members members of its team.
+func (st *store) createGroup(c *connection, in *groupInput) (*scimGroup, error) {
+	o, t, err := st.checkGroup(c, in, nil)
 	if err != nil {
 		return nil, err
 	}
-	return parseGroup(norm)
+	now := st.now().UTC()
+	g := &scimGroup{Seq: st.nextSeq(), ID: uuid.NewString(), Created: now, Modified: now, conn: c, memberSet: map[string]struct{}{}}
+	c.groupOrder = append(c.groupOrder, g)
+	st.applyGroupInput(g, in, o, t)
+	g.Version, g.Modified = 1, now
+	return g, nil
 }
 
-func (s *Server) scimCreateGroup(w http.ResponseWriter, r *http.Request) {
-	body := scimBody(w, r)
-	if body == nil {
-		return
-	}
-	in, err := normalizeGroup(body)
+// updateGroup applies a body to g: the PUT and PATCH common path.
+func (st *store) updateGroup(c *connection, g *scimGroup, in *groupInput) error {
+	o, t, err := st.checkGroup(c, in, g)
 	if err != nil {
-		writeSCIMErr(w, err)
-		return
+		return err
 	}
-	base := scimBaseURL(r)
-	var res se.Resource
-	var version uint64
-	err = func() error {
-		st := s.st
-		st.mu.Lock()
-		defer st.mu.Unlock()
-		c := s.scimConn(w, r)
-		if c == nil {
-			return errAnswered
-		}
-		o, t, err := st.checkGroup(c, in, nil)
-		if err != nil {
-			return err
-		}
-		now := st.now().UTC()
-		g := &scimGroup{Seq: st.nextSeq(), ID: uuid.NewString(), Created: now, Modified: now, conn: c, memberSet: map[string]struct{}{}}
-		c.groupOrder = append(c.groupOrder, g)
-		st.applyGroupInput(g, in, o, t)
-		g.Version, g.Modified = 1, now
-		s.persist()
-		res, version = st.groupResource(g, base), g.Version
-		return nil
-	}()
-	if err != nil {
-		if !errors.Is(err, errAnswered) {
-			writeSCIMErr(w, err)
-		}
-		return
-	}
-	writeResource(w, r, se.GroupResourceType, http.StatusCreated, res, version)
-}
-
-func (s *Server) scimReplaceGroup(w http.ResponseWriter, r *http.Request) {
-	body := scimBody(w, r)
-	if body == nil {
-		return
-	}
-	in, err := normalizeGroup(body)
-	if err != nil {
-		writeSCIMErr(w, err)
-		return
-	}
-	mutateResource(s, w, r, groupKind, func(st *store, c *connection, g *scimGroup) (bool, error) {
-		o, t, err := st.checkGroup(c, in, g)
-		if err != nil {
-			return false, err
-		}
-		st.applyGroupInput(g, in, o, t)
-		return false, nil
-	})
-}
-
-func (s *Server) scimPatchGroup(w http.ResponseWriter, r *http.Request) {
-	body := scimBody(w, r)
-	if body == nil {
-		return
-	}
-	ops, err := patchOps(body)
-	if err != nil {
-		writeSCIMErr(w, err)
-		return
-	}
-	base := scimBaseURL(r)
-	mutateResource(s, w, r, groupKind, func(st *store, c *connection, g *scimGroup) (bool, error) {
-		next, err := se.ApplyPatch(se.GroupResourceType, st.groupResource(g, base), ops)
-		if err != nil {
-			return false, err
-		}
-		in, err := parseGroup(next)
-		if err != nil {
-			return false, err
-		}
-		o, t, err := st.checkGroup(c, in, g)
-		if err != nil {
-			return false, err
-		}
-		st.applyGroupInput(g, in, o, t)
-		return false, nil
-	})
-}
-
-func (s *Server) scimDeleteGroup(w http.ResponseWriter, r *http.Request) {
-	mutateResource(s, w, r, groupKind, func(st *store, c *connection, g *scimGroup) (bool, error) {
-		st.deleteGroup(g)
-		return true, nil
-	})
+	st.applyGroupInput(g, in, o, t)
+	return nil
 }
 
 func groupCandidates(c *connection, f *se.Filter) []*scimGroup {

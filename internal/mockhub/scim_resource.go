@@ -11,7 +11,9 @@ import (
 
 // resourceKind tells the handlers shared by /Users/{id} and /Groups/{id}
 // how to find, version and render one SCIM resource type of a connection.
-type resourceKind[T any] struct {
+// resourceKind is what the generic SCIM handlers need to know of a resource
+// type: T is its stored form, In the typed input a request body decodes to.
+type resourceKind[T, In any] struct {
 	rt      *se.ResourceType
 	noun    string
 	lookup  func(c *connection, id string) *T
@@ -21,10 +23,19 @@ type resourceKind[T any] struct {
 	// candidates narrows a list to what an index can answer for f, or
 	// returns everything in creation order.
 	candidates func(c *connection, f *se.Filter) []*T
+	// decode reads a resource the engine normalised (a POST or PUT body,
+	// or the result of a PATCH) into typed input.
+	decode func(res se.Resource) (*In, error)
+	// create checks in against the connection and adds a new resource;
+	// update checks it and applies it to v; remove deletes v. They run
+	// under the write lock.
+	create func(st *store, c *connection, in *In) (*T, error)
+	update func(st *store, c *connection, v *T, in *In) error
+	remove func(st *store, v *T)
 }
 
 var (
-	userKind = resourceKind[scimUser]{
+	userKind = resourceKind[scimUser, userInput]{
 		rt:      se.UserResourceType,
 		noun:    "user",
 		lookup:  func(c *connection, id string) *scimUser { return c.users[id] },
@@ -33,8 +44,12 @@ var (
 		id:      func(u *scimUser) string { return u.ID },
 
 		candidates: userCandidates,
+		decode:     parseUser,
+		create:     (*store).createUser,
+		update:     (*store).updateUser,
+		remove:     func(st *store, u *scimUser) { st.deleteUser(u) },
 	}
-	groupKind = resourceKind[scimGroup]{
+	groupKind = resourceKind[scimGroup, groupInput]{
 		rt:      se.GroupResourceType,
 		noun:    "group",
 		lookup:  func(c *connection, id string) *scimGroup { return c.groups[id] },
@@ -43,12 +58,16 @@ var (
 		id:      func(g *scimGroup) string { return g.ID },
 
 		candidates: groupCandidates,
+		decode:     parseGroup,
+		create:     (*store).createGroup,
+		update:     (*store).updateGroup,
+		remove:     func(st *store, g *scimGroup) { st.deleteGroup(g) },
 	}
 )
 
 // getHandler answers GET on the resource named by the path, honouring
 // If-None-Match.
-func getHandler[T any](s *Server, kind resourceKind[T]) http.HandlerFunc {
+func getHandler[T, In any](s *Server, kind resourceKind[T, In]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		base := scimBaseURL(r)
 		st := s.st
@@ -77,10 +96,116 @@ func getHandler[T any](s *Server, kind resourceKind[T]) http.HandlerFunc {
 	}
 }
 
+// decodeBody reads a POST or PUT body through the engine into typed input,
+// answering and returning nil on failure.
+func decodeBody[T, In any](w http.ResponseWriter, r *http.Request, kind resourceKind[T, In]) *In {
+	body := scimBody(w, r)
+	if body == nil {
+		return nil
+	}
+	res, err := se.Normalize(kind.rt, body)
+	if err == nil {
+		var in *In
+		if in, err = kind.decode(res); err == nil {
+			return in
+		}
+	}
+	writeSCIMErr(w, err)
+	return nil
+}
+
+// createHandler answers POST on a collection: 201 with the new resource.
+func createHandler[T, In any](s *Server, kind resourceKind[T, In]) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		in := decodeBody(w, r, kind)
+		if in == nil {
+			return
+		}
+		base := scimBaseURL(r)
+		var res se.Resource
+		var version uint64
+		err := func() error {
+			st := s.st
+			st.mu.Lock()
+			defer st.mu.Unlock()
+			c := s.scimConn(w, r)
+			if c == nil {
+				return errAnswered
+			}
+			v, err := kind.create(st, c, in)
+			if err != nil {
+				return err
+			}
+			s.persist(r)
+			res, version = kind.render(st, v, base), kind.version(v)
+			return nil
+		}()
+		if err != nil {
+			if !errors.Is(err, errAnswered) {
+				writeSCIMErr(w, err)
+			}
+			return
+		}
+		writeResource(w, r, kind.rt, http.StatusCreated, res, version)
+	}
+}
+
+// replaceHandler answers PUT on a resource.
+func replaceHandler[T, In any](s *Server, kind resourceKind[T, In]) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		in := decodeBody(w, r, kind)
+		if in == nil {
+			return
+		}
+		mutateResource(s, w, r, kind, func(st *store, c *connection, v *T) (bool, error) {
+			return false, kind.update(st, c, v, in)
+		})
+	}
+}
+
+// patchHandler answers PATCH on a resource: the engine applies the
+// operations to the resource as served, and the result goes through the
+// same decode and update as a PUT.
+func patchHandler[T, In any](s *Server, kind resourceKind[T, In]) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body := scimBody(w, r)
+		if body == nil {
+			return
+		}
+		ops, err := patchOps(body)
+		if err != nil {
+			writeSCIMErr(w, err)
+			return
+		}
+		base := scimBaseURL(r)
+		mutateResource(s, w, r, kind, func(st *store, c *connection, v *T) (bool, error) {
+			next, err := se.ApplyPatch(kind.rt, kind.render(st, v, base), ops)
+			if err != nil {
+				return false, err
+			}
+			in, err := kind.decode(next)
+			if err != nil {
+				return false, err
+			}
+			return false, kind.update(st, c, v, in)
+		})
+	}
+}
+
+// deleteHandler answers DELETE on a resource: 204.
+func deleteHandler[T, In any](s *Server, kind resourceKind[T, In]) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		mutateResource(s, w, r, kind, func(st *store, _ *connection, v *T) (bool, error) {
+			kind.remove(st, v)
+			return true, nil
+		})
+	}
+}
+
 // mutateResource runs fn on the resource named by the path under the write
 // lock, after authentication, lookup and If-Match, then saves and answers
 // with the resource (or 204 when fn deleted it).
-func mutateResource[T any](s *Server, w http.ResponseWriter, r *http.Request, kind resourceKind[T],
+func mutateResource[T, In any](s *Server, w http.ResponseWriter, r *http.Request, kind resourceKind[T, In],
 	fn func(st *store, c *connection, v *T) (deleted bool, err error),
 ) {
 	base := scimBaseURL(r)
@@ -106,7 +231,7 @@ func mutateResource[T any](s *Server, w http.ResponseWriter, r *http.Request, ki
 		if deleted, err = fn(st, c, v); err != nil {
 			return err
 		}
-		s.persist()
+		s.persist(r)
 		if !deleted {
 			res, version = kind.render(st, v, base), kind.version(v)
 		}
@@ -124,7 +249,7 @@ func mutateResource[T any](s *Server, w http.ResponseWriter, r *http.Request, ki
 }
 
 // listHandler answers GET on a collection, with its query parameters.
-func listHandler[T any](s *Server, kind resourceKind[T]) http.HandlerFunc {
+func listHandler[T, In any](s *Server, kind resourceKind[T, In]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, err := listParamsFromQuery(r)
 		if err != nil {
@@ -136,7 +261,7 @@ func listHandler[T any](s *Server, kind resourceKind[T]) http.HandlerFunc {
 }
 
 // searchHandler answers POST /.search on a collection (RFC 7644 §3.4.3).
-func searchHandler[T any](s *Server, kind resourceKind[T]) http.HandlerFunc {
+func searchHandler[T, In any](s *Server, kind resourceKind[T, In]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body := scimBody(w, r)
 		if body == nil {
@@ -152,7 +277,7 @@ func searchHandler[T any](s *Server, kind resourceKind[T]) http.HandlerFunc {
 }
 
 // listResources runs a list: filter, sort and page under the read lock.
-func listResources[T any](s *Server, w http.ResponseWriter, r *http.Request, kind resourceKind[T], p *listParams) {
+func listResources[T, In any](s *Server, w http.ResponseWriter, r *http.Request, kind resourceKind[T, In], p *listParams) {
 	if err := checkSortOrder(p); err != nil {
 		writeSCIMErr(w, err)
 		return

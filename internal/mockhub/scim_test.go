@@ -107,10 +107,10 @@ func TestSCIMDiscovery(t *testing.T) {
 	}
 	r = e.scim("GET", "/Schemas", nil)
 	want(t, r, 200)
-	if r.num("totalResults") != 3 {
+	if r.num("totalResults") != 4 {
 		t.Errorf("schemas: %s", r.raw)
 	}
-	for _, id := range []string{userURN, groupURN, dockerURN} {
+	for _, id := range []string{userURN, groupURN, dockerURN, enterpriseURN} {
 		r := e.scim("GET", "/Schemas/"+id, nil)
 		want(t, r, 200)
 		if r.str("id") != id || len(r.list("attributes")) == 0 {

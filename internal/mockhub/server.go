@@ -9,6 +9,7 @@
 package mockhub
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,7 +29,7 @@ import (
 type Options struct {
 	Seed      *Seed            // nil means DefaultSeed()
 	StatePath string           // "" keeps state in memory only
-	SCIMToken string           // non-empty enables SCIM on the default org connection with this token
+	SCIMToken string           // non-empty enables SCIM on the connection Info describes, with this token
 	Now       func() time.Time // nil means time.Now
 	Logger    *slog.Logger     // nil discards
 }
@@ -65,6 +66,9 @@ type Server struct {
 	stats  stats
 	faults faultState
 	tokens accessTokens
+	reqlog requestLog
+	// durable is the -state database, nil without -state.
+	durable *durable
 
 	// routeNames are mux's patterns, the keys by_route may hold.
 	routeNames []string
@@ -88,7 +92,7 @@ func New(opts Options) (*Server, error) {
 	var st *store
 	if opts.StatePath != "" {
 		var err error
-		st, err = loadState(opts.StatePath, s.now)
+		st, s.durable, err = openState(opts.StatePath, s.now, s.log)
 		if err != nil {
 			return nil, fmt.Errorf("mockhub: %w", err)
 		}
@@ -100,38 +104,54 @@ func New(opts Options) (*Server, error) {
 		st = storeFromSeed(s.seed, s.now)
 	}
 	if err := s.applyStartToken(st); err != nil {
+		s.Close()
 		return nil, err
 	}
 	s.st = st
 	s.stats.reset()
-	if opts.StatePath != "" {
-		st.mu.Lock()
-		err := st.writeState(opts.StatePath)
-		st.mu.Unlock()
+	if s.durable != nil {
+		// The world as it starts (seed, or state plus -scim-token) is
+		// written whole once; after that only what changes.
+		st.dirty = newDirtySet()
+		st.dirtyAll()
+		ops, reset, err := st.takeOps()
+		if err == nil {
+			err = <-s.durable.enqueue(ops, reset)
+		}
 		if err != nil {
-			return nil, fmt.Errorf("mockhub: %w", err)
+			s.Close()
+			return nil, fmt.Errorf("mockhub: writing state %s: %w", opts.StatePath, err)
 		}
 	}
 	s.routes()
 	return s, nil
 }
 
-// applyStartToken enables SCIM on the default org connection with
+// Close writes what is pending to the state database and closes it. A
+// Server without -state has nothing to close. It is safe to call twice.
+func (s *Server) Close() error {
+	if s.durable == nil {
+		return nil
+	}
+	return s.durable.close()
+}
+
+// applyStartToken enables SCIM on the connection Info describes with
 // Options.SCIMToken; when SCIM is already enabled the token is added.
 func (s *Server) applyStartToken(st *store) error {
 	if s.opts.SCIMToken == "" {
 		return nil
 	}
-	c := st.orgConnection()
+	c := st.infoConnection()
 	if c == nil {
-		return errors.New("mockhub: -scim-token needs a connection on an org, and the seed has none")
+		return errors.New("mockhub: -scim-token needs an SSO connection, and the seed has none")
 	}
 	st.enableSCIM(c, s.opts.SCIMToken)
 	c.knownTokens = append(c.knownTokens, s.opts.SCIMToken)
 	return nil
 }
 
-// orgConnection is the first connection on an org: the one Info describes.
+// orgConnection is the first connection on an org.
 func (s *store) orgConnection() *connection {
 	for _, c := range s.connOrder {
 		if c.Org != "" {
@@ -141,30 +161,52 @@ func (s *store) orgConnection() *connection {
 	return nil
 }
 
+// infoConnection is the connection Info describes and -scim-token enables:
+// the first on an org, else the first (a company's), else nil.
+func (s *store) infoConnection() *connection {
+	if c := s.orgConnection(); c != nil {
+		return c
+	}
+	if len(s.connOrder) > 0 {
+		return s.connOrder[0]
+	}
+	return nil
+}
+
 // Info describes the server as reached at hubURL (for example
-// "http://127.0.0.1:8080"): cmd/mockhub prints it as its startup line.
+// "http://127.0.0.1:8080"): cmd/mockhub prints it as its startup line. It
+// describes the connection infoConnection picks, its (default) org and
+// company, an owner of them with a password, and the SCIM base URL and
+// token when SCIM is enabled on it. A seed without connections still gets
+// its first org and an owner.
 func (s *Server) Info(hubURL string) Info {
 	hubURL = strings.TrimRight(hubURL, "/")
 	st := s.st
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	info := Info{HubURL: hubURL}
-	c := st.orgConnection()
-	if c == nil {
-		return info
+	c := st.infoConnection()
+	switch {
+	case c != nil:
+		info.SSOConnectionID = c.ID
+		info.OrgName = st.defaultOrg(c)
+		info.CompanyName = c.Company
+	case len(s.seed.Orgs) > 0:
+		info.OrgName = strings.ToLower(s.seed.Orgs[0].Name)
 	}
-	info.SSOConnectionID = c.ID
-	info.OrgName = c.Org
-	og := st.orgs[c.Org]
-	info.CompanyName = og.Company
+	if og := st.orgs[info.OrgName]; og != nil && og.Company != "" {
+		info.CompanyName = og.Company
+	}
 	// The account shown is an owner with a password: seed order first.
 	var candidates []string
-	if co := st.companies[og.Company]; co != nil {
+	if co := st.companies[info.CompanyName]; co != nil {
 		candidates = append(candidates, co.Owners...)
 	}
-	for _, u := range sortedKeys(og.members) {
-		if og.members[u].Role == "owner" {
-			candidates = append(candidates, u)
+	if og := st.orgs[info.OrgName]; og != nil {
+		for _, u := range sortedKeys(og.members) {
+			if og.members[u].Role == "owner" {
+				candidates = append(candidates, u)
+			}
 		}
 	}
 	for _, sa := range s.seed.Accounts {
@@ -181,7 +223,7 @@ func (s *Server) Info(hubURL string) Info {
 			}
 		}
 	}
-	if c.SCIMEnabled {
+	if c != nil && c.SCIMEnabled {
 		info.SCIMBaseURL = hubURL + SCIMBasePath
 		if n := len(c.knownTokens); n > 0 {
 			info.SCIMToken = c.knownTokens[n-1]
@@ -190,52 +232,127 @@ func (s *Server) Info(hubURL string) Info {
 	return info
 }
 
-// persist writes the state file after a change; the caller holds the write
-// lock.
-func (s *Server) persist() {
-	if s.opts.StatePath == "" {
+// persist queues what the request r changed for the state database; the
+// caller holds the write lock, so changes queue in the order they were
+// made. r's answer is held until they are on disk (see commitWait).
+func (s *Server) persist(r *http.Request) {
+	if s.durable == nil {
 		return
 	}
-	if err := s.st.writeState(s.opts.StatePath); err != nil {
+	ops, reset, err := s.st.takeOps()
+	if err != nil {
 		s.log.Error("state not saved", "path", s.opts.StatePath, "err", err)
+		return
+	}
+	if ops == nil {
+		return
+	}
+	ch := s.durable.enqueue(ops, reset)
+	if cw, ok := r.Context().Value(commitKey{}).(*commitWait); ok {
+		cw.pending = append(cw.pending, ch)
 	}
 }
 
+// commitKey carries a request's *commitWait in its context.
+type commitKey struct{}
+
+// commitWait holds the commits a request's answer waits for.
+type commitWait struct {
+	pending []<-chan error
+}
+
+// wait blocks until the request's changes are durable and returns the first
+// failure.
+func (cw *commitWait) wait() error {
+	var first error
+	for _, ch := range cw.pending {
+		if err := <-ch; err != nil && first == nil {
+			first = err
+		}
+	}
+	cw.pending = nil
+	return first
+}
+
 // reset restores the seed (and Options.SCIMToken), clears faults and stats.
-func (s *Server) reset() error {
+func (s *Server) reset(r *http.Request) error {
 	fresh := storeFromSeed(s.seed, s.now)
 	if err := s.applyStartToken(fresh); err != nil {
 		return err
 	}
 	s.st.mu.Lock()
 	s.st.world = fresh.world
-	s.persist()
+	s.st.dirtyAll()
+	s.persist(r)
 	s.st.mu.Unlock()
 	s.faults.set(Faults{})
 	s.stats.reset()
+	s.reqlog.clear()
 	return nil
 }
 
 // --- request plumbing ---------------------------------------------------------
 
 // statusWriter records the status for logging and whether the header went out.
+// Before the header goes out it waits for the request's changes to be
+// durable; when they could not be saved the answer becomes a 500.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
-	wrote  bool
+	status  int
+	wrote   bool
+	body    capBuf // the start of the answer, for the request log
+	commit  *commitWait
+	scim    bool
+	swallow bool // the handler's answer was replaced by a 500
+}
+
+// durable waits for the commit; false means a 500 was written instead.
+func (w *statusWriter) durable() bool {
+	if w.commit == nil || len(w.commit.pending) == 0 {
+		return true
+	}
+	err := w.commit.wait()
+	if err == nil {
+		return true
+	}
+	h := w.ResponseWriter.Header()
+	for k := range h {
+		delete(h, k)
+	}
+	w.status, w.wrote, w.swallow = http.StatusInternalServerError, true, true
+	msg := "the change was applied in memory but could not be saved to the state file: " + err.Error()
+	if w.scim {
+		writeSCIMError(w.ResponseWriter, http.StatusInternalServerError, "", msg)
+	} else {
+		writeHubError(w.ResponseWriter, http.StatusInternalServerError, msg)
+	}
+	return false
 }
 
 func (w *statusWriter) WriteHeader(code int) {
+	if w.swallow {
+		return
+	}
 	if !w.wrote {
+		if !w.durable() {
+			return
+		}
 		w.status, w.wrote = code, true
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.swallow {
+		return len(b), nil
+	}
 	if !w.wrote {
+		if !w.durable() {
+			return len(b), nil
+		}
 		w.status, w.wrote = http.StatusOK, true
 	}
+	_, _ = w.body.Write(b)
 	return w.ResponseWriter.Write(b)
 }
 
@@ -257,8 +374,12 @@ func mutating(m string) bool {
 // ServeHTTP serves the SCIM API, the management API and /_mock/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	sw := &statusWriter{ResponseWriter: w}
 	scim := isSCIMPath(r.URL.Path)
+	sw := &statusWriter{ResponseWriter: w, scim: scim}
+	if s.durable != nil {
+		sw.commit = &commitWait{}
+		r = r.WithContext(context.WithValue(r.Context(), commitKey{}, sw.commit))
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler { //nolint:errorlint // a recovered panic value, compared by identity as net/http does
@@ -283,11 +404,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h = http.HandlerFunc(s.notFound)
 	}
 	s.stats.record(r.Method, pattern)
+	reqBody := &capBuf{}
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.TeeReader(r.Body, reqBody), r.Body}
+	}
 	defer func() {
-		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "route", pattern, "status", sw.status, "duration", time.Since(start))
+		d := time.Since(start)
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "route", pattern, "status", sw.status, "duration", d)
+		s.reqlog.add(loggedRequest{
+			Time: start.UTC(), Method: r.Method, Path: r.URL.Path, Query: redactQuery(r.URL.RawQuery), Route: pattern,
+			Status: sw.status, LatencyMS: float64(d.Microseconds()) / 1000,
+			RequestBody: redactBody(reqBody), ResponseBody: redactBody(&sw.body),
+		})
 	}()
 
-	f, n, dropN := s.faults.next(mutating(r.Method))
+	f, applies, n, dropN, release := s.faults.next(pattern, mutating(r.Method))
+	if !applies {
+		h.ServeHTTP(sw, r)
+		return
+	}
 	if f.LatencyMS > 0 {
 		t := time.NewTimer(time.Duration(f.LatencyMS) * time.Millisecond)
 		select {
@@ -297,8 +435,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if f.HangEvery > 0 && n%f.HangEvery == 0 {
+		// The request is accepted and never answered: the client's
+		// timeout ends it, or hang_ms, or the next PUT or DELETE of the
+		// faults.
+		d := time.Duration(f.HangMS) * time.Millisecond
+		if d <= 0 {
+			d = maxHang
+		}
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+		case <-release:
+		}
+		sw.status = 0
+		panic(http.ErrAbortHandler)
+	}
 	if f.FailEvery > 0 && n%f.FailEvery == 0 {
-		s.fail(sw, r, http.StatusServiceUnavailable, "", "injected fault: service unavailable (fail_every)", scim)
+		status := f.FailStatus
+		if status == 0 {
+			status = http.StatusServiceUnavailable
+		}
+		s.fail(sw, r, status, "", fmt.Sprintf("injected fault: %d %s (fail_every)", status, http.StatusText(status)), scim)
 		return
 	}
 	if f.ThrottleEvery > 0 && n%f.ThrottleEvery == 0 {
@@ -425,27 +585,54 @@ func maps(m map[string]int64) map[string]int64 {
 // --- faults -------------------------------------------------------------------
 
 // Faults are the injected faults, as PUT and GET /_mock/faults carry them.
-// Counting starts again at every PUT.
+// Counting starts again at every PUT. With Routes set, only requests to
+// those route templates (as /_mock/stats names them) are counted and
+// faulted.
 type Faults struct {
-	LatencyMS         int   `json:"latency_ms"`
-	FailEvery         int64 `json:"fail_every"`
-	ThrottleEvery     int64 `json:"throttle_every"`
-	RetryAfterSeconds int   `json:"retry_after_seconds"`
-	DropEvery         int64 `json:"drop_every"`
+	LatencyMS         int      `json:"latency_ms"`
+	FailEvery         int64    `json:"fail_every"`
+	FailStatus        int      `json:"fail_status,omitempty"`
+	ThrottleEvery     int64    `json:"throttle_every"`
+	RetryAfterSeconds int      `json:"retry_after_seconds"`
+	DropEvery         int64    `json:"drop_every"`
+	HangEvery         int64    `json:"hang_every,omitempty"`
+	HangMS            int      `json:"hang_ms,omitempty"`
+	Routes            []string `json:"routes,omitempty"`
 }
+
+// maxHang bounds a hang without hang_ms, so that a forgotten fault cannot
+// hold a connection for ever.
+const maxHang = 10 * time.Minute
+
+// failStatuses are the statuses fail_every may answer.
+var failStatuses = []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}
 
 type faultState struct {
 	mu     sync.RWMutex
 	f      Faults
+	routes map[string]bool
 	api    atomic.Int64 // API requests since the faults were set
 	mutate atomic.Int64 // mutating API requests since the faults were set
+	// release is closed when the faults change, ending the hangs.
+	release chan struct{}
 }
 
 func (fs *faultState) set(f Faults) {
 	fs.mu.Lock()
 	fs.f = f
+	fs.routes = nil
+	if len(f.Routes) > 0 {
+		fs.routes = map[string]bool{}
+		for _, r := range f.Routes {
+			fs.routes[r] = true
+		}
+	}
 	fs.api.Store(0)
 	fs.mutate.Store(0)
+	if fs.release != nil {
+		close(fs.release)
+	}
+	fs.release = make(chan struct{})
 	fs.mu.Unlock()
 }
 
@@ -455,15 +642,19 @@ func (fs *faultState) get() Faults {
 	return fs.f
 }
 
-// next counts a request and returns the faults with its ordinal among API
-// requests and (for a mutating one) among mutating requests.
-func (fs *faultState) next(mut bool) (Faults, int64, int64) {
+// next counts a request to route and returns the faults, whether they apply
+// to that route, and its ordinal among the API requests they apply to and
+// (for a mutating one) among those mutating requests.
+func (fs *faultState) next(route string, mut bool) (Faults, bool, int64, int64, <-chan struct{}) {
 	fs.mu.RLock()
 	defer fs.mu.RUnlock()
+	if fs.routes != nil && !fs.routes[route] {
+		return fs.f, false, 0, 0, nil
+	}
 	n := fs.api.Add(1)
 	var m int64
 	if mut {
 		m = fs.mutate.Add(1)
 	}
-	return fs.f, n, m
+	return fs.f, true, n, m, fs.release
 }

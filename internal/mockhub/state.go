@@ -3,9 +3,8 @@ package mockhub
 import (
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -185,54 +184,83 @@ func storeFromSnapshot(snap *snapshot, now func() time.Time) (*store, error) {
 	return s, nil
 }
 
-// loadState reads a state file; it returns (nil, nil) when there is none.
-func loadState(path string, now func() time.Time) (*store, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+// openState opens the -state database at path and returns the world it
+// holds, or a nil store when it is new. A format-1 JSON state file is read
+// and converted to a database in place first: written beside it under a
+// temporary name, synced, then renamed over it, so that a crash leaves
+// either the old file or the new one.
+func openState(path string, now func() time.Time, log *slog.Logger) (*store, *durable, error) {
+	legacy, err := isJSONState(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading state: %w", err)
+		return nil, nil, fmt.Errorf("reading state: %w", err)
+	}
+	if legacy {
+		if err := convertJSONState(path, now, log); err != nil {
+			return nil, nil, err
+		}
+	}
+	d, err := openDurable(path, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	snap, err := d.load()
+	if err != nil {
+		d.close()
+		return nil, nil, fmt.Errorf("state %s: %w", path, err)
+	}
+	if snap == nil {
+		return nil, d, nil
+	}
+	st, err := storeFromSnapshot(snap, now)
+	if err != nil {
+		d.close()
+		return nil, nil, fmt.Errorf("state %s: %w", path, err)
+	}
+	return st, d, nil
+}
+
+// convertJSONState turns the format-1 JSON file at path into a database.
+func convertJSONState(path string, now func() time.Time, log *slog.Logger) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("reading state: %w", err)
 	}
 	var snap snapshot
 	if err := json.Unmarshal(b, &snap); err != nil {
-		return nil, fmt.Errorf("decoding state %s: %w", path, err)
+		return fmt.Errorf("decoding state %s: %w", path, err)
 	}
-	s, err := storeFromSnapshot(&snap, now)
+	st, err := storeFromSnapshot(&snap, now)
 	if err != nil {
-		return nil, fmt.Errorf("state %s: %w", path, err)
+		return fmt.Errorf("state %s: %w", path, err)
 	}
-	return s, nil
-}
-
-// writeState writes the store to path atomically: a temporary file in the
-// same directory, synced, then renamed over the old one. The caller holds the
-// lock.
-func (s *store) writeState(path string) error {
-	b, err := json.Marshal(s.snapshot())
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return err
-	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing state: %w", err)
+		return fmt.Errorf("converting state: %w", err)
 	}
 	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return fmt.Errorf("writing state: %w", err)
+	f.Close()
+	defer os.Remove(tmp) // no-op after the rename
+	d, err := openDurable(tmp, log)
+	if err != nil {
+		return fmt.Errorf("converting state: %w", err)
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("writing state: %w", err)
+	ops, err := st.allOps()
+	if err == nil {
+		err = <-d.enqueue(ops, true)
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing state: %w", err)
+	if cerr := d.close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("converting state: %w", err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("writing state: %w", err)
+		return fmt.Errorf("converting state: %w", err)
 	}
+	if dir, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = dir.Sync() // make the rename durable
+		dir.Close()
+	}
+	log.Info("state converted from JSON to a database", "path", path)
 	return nil
 }

@@ -5,11 +5,12 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	se "github.com/dockerscim/terraform-provider-docker/internal/mockhub/scimengine"
 
 	"github.com/google/uuid"
 )
@@ -74,7 +75,7 @@ type connection struct {
 	knownTokens []string // plaintext tokens given at start (seed or -scim-token), for Info
 
 	users         map[string]*scimUser
-	userByName    map[string]*scimUser   // lowercased userName
+	userByName    map[string]*scimUser   // userName in se.Fold form
 	userByExt     map[string][]*scimUser // externalId (case-exact)
 	userByDisplay map[string][]*scimUser // lowercased displayName
 	userOrder     []*scimUser            // by seq
@@ -186,6 +187,9 @@ type applied struct {
 type store struct {
 	mu sync.RWMutex
 	world
+	// dirty records what changed since the last persist; nil without
+	// -state.
+	dirty *dirtySet
 }
 
 // world is everything the store guards; reset swaps it whole.
@@ -193,7 +197,7 @@ type world struct {
 	now func() time.Time
 
 	accounts       map[string]*account // by lowercased username
-	accountByEmail map[string]*account // by lowercased email
+	accountByEmail map[string]*account // by email in se.Fold form
 	companies      map[string]*company
 	companyOrder   []string
 	orgs           map[string]*org
@@ -292,9 +296,10 @@ func storeFromSeed(seed *Seed, now func() time.Time) *store {
 }
 
 func (s *store) addAccount(a *account) {
+	s.dirtyAccount(a.Username)
 	s.accounts[a.Username] = a
 	if a.Email != "" {
-		s.accountByEmail[strings.ToLower(a.Email)] = a
+		s.accountByEmail[se.Fold(a.Email)] = a
 	}
 }
 
@@ -309,11 +314,13 @@ func (s *store) ensureTeam(og *org, name string) *team {
 	t := &team{ID: s.nextTeamID, UUID: uuid.NewString(), Name: name, Created: s.now().UTC(), members: map[string]struct{}{}}
 	s.nextTeamID++
 	og.teams[k] = t
+	s.dirtyTeam(og.Name, k)
 	return t
 }
 
 // enableSCIM turns SCIM on with token tok (added to the connection's tokens).
 func (s *store) enableSCIM(c *connection, tok string) {
+	s.dirtyConn(c)
 	h := hashToken(tok)
 	c.SCIMEnabled = true
 	if !c.hasToken(h) {
@@ -329,6 +336,7 @@ func (s *store) setSCIMToken(c *connection, tok string) {
 }
 
 func (s *store) revokeSCIM(c *connection) {
+	s.dirtyConn(c)
 	for _, h := range c.tokens {
 		delete(s.tokenIndex, h)
 	}
@@ -426,321 +434,6 @@ func (s *store) newDockerID(email string) string {
 			return cand
 		}
 	}
-}
-
-// --- SCIM indexes -----------------------------------------------------------
-
-func (c *connection) indexUser(u *scimUser) {
-	c.users[u.ID] = u
-	c.userByName[strings.ToLower(u.UserName)] = u
-	if u.ExternalID != "" {
-		c.userByExt[u.ExternalID] = append(c.userByExt[u.ExternalID], u)
-	}
-	if u.DisplayName != "" {
-		k := strings.ToLower(u.DisplayName)
-		c.userByDisplay[k] = append(c.userByDisplay[k], u)
-	}
-}
-
-func removeFrom[T comparable](m map[string][]T, k string, v T) {
-	l := m[k]
-	if i := slices.Index(l, v); i >= 0 {
-		l = slices.Delete(l, i, i+1)
-	}
-	if len(l) == 0 {
-		delete(m, k)
-	} else {
-		m[k] = l
-	}
-}
-
-func (c *connection) unindexUser(u *scimUser) {
-	delete(c.users, u.ID)
-	if c.userByName[strings.ToLower(u.UserName)] == u {
-		delete(c.userByName, strings.ToLower(u.UserName))
-	}
-	if u.ExternalID != "" {
-		removeFrom(c.userByExt, u.ExternalID, u)
-	}
-	if u.DisplayName != "" {
-		removeFrom(c.userByDisplay, strings.ToLower(u.DisplayName), u)
-	}
-}
-
-func (c *connection) indexGroup(g *scimGroup) {
-	c.groups[g.ID] = g
-	c.groupByName[strings.ToLower(g.DisplayName)] = g
-	if g.ExternalID != "" {
-		c.groupByExt[g.ExternalID] = append(c.groupByExt[g.ExternalID], g)
-	}
-}
-
-func (c *connection) unindexGroup(g *scimGroup) {
-	delete(c.groups, g.ID)
-	if c.groupByName[strings.ToLower(g.DisplayName)] == g {
-		delete(c.groupByName, strings.ToLower(g.DisplayName))
-	}
-	if g.ExternalID != "" {
-		removeFrom(c.groupByExt, g.ExternalID, g)
-	}
-}
-
-func deleteBySeq[T interface{ seqOf() uint64 }](l []T, seq uint64) []T {
-	i, ok := sort.Find(len(l), func(i int) int {
-		switch s := l[i].seqOf(); {
-		case seq < s:
-			return -1
-		case seq > s:
-			return 1
-		}
-		return 0
-	})
-	if ok {
-		l = slices.Delete(l, i, i+1)
-	}
-	return l
-}
-
-func (u *scimUser) seqOf() uint64  { return u.Seq }
-func (g *scimGroup) seqOf() uint64 { return g.Seq }
-
-// addUser inserts a new SCIM user and links it to its account.
-func (s *store) addUser(c *connection, u *scimUser) {
-	u.conn = c
-	c.indexUser(u)
-	c.userOrder = append(c.userOrder, u)
-	s.links[u.Account] = append(s.links[u.Account], u)
-}
-
-// deleteUser removes a SCIM user, its group memberships and what SCIM
-// applied for it.
-func (s *store) deleteUser(u *scimUser) {
-	c := u.conn
-	for _, g := range u.groups {
-		g.removeMember(u.ID)
-		s.touchGroup(g)
-	}
-	u.groups = nil
-	c.unindexUser(u)
-	c.userOrder = deleteBySeq(c.userOrder, u.Seq)
-	removeFrom(s.links, u.Account, u)
-	s.syncAccount(u.Account)
-}
-
-func (s *store) touchUser(u *scimUser) {
-	u.Version++
-	u.Modified = s.now().UTC()
-}
-
-func (s *store) touchGroup(g *scimGroup) {
-	g.Version++
-	g.Modified = s.now().UTC()
-}
-
-func (g *scimGroup) removeMember(id string) {
-	if _, ok := g.memberSet[id]; !ok {
-		return
-	}
-	delete(g.memberSet, id)
-	if i := slices.Index(g.Members, id); i >= 0 {
-		g.Members = slices.Delete(g.Members, i, i+1)
-	}
-}
-
-// setGroupMembers replaces the members of g with ids (all users of g's
-// connection, deduplicated) and returns the accounts whose teams change.
-func (s *store) setGroupMembers(g *scimGroup, ids []string) []string {
-	c := g.conn
-	newSet := make(map[string]struct{}, len(ids))
-	var members []string
-	for _, id := range ids {
-		if _, dup := newSet[id]; dup {
-			continue
-		}
-		newSet[id] = struct{}{}
-		members = append(members, id)
-	}
-	var changed []string
-	for id := range g.memberSet {
-		if _, keep := newSet[id]; !keep {
-			if u := c.users[id]; u != nil {
-				if i := slices.Index(u.groups, g); i >= 0 {
-					u.groups = slices.Delete(u.groups, i, i+1)
-				}
-				changed = append(changed, u.Account)
-			}
-		}
-	}
-	for _, id := range members {
-		if _, had := g.memberSet[id]; !had {
-			if u := c.users[id]; u != nil {
-				u.groups = append(u.groups, g)
-				slices.SortFunc(u.groups, func(a, b *scimGroup) int { return cmpU64(a.Seq, b.Seq) })
-				changed = append(changed, u.Account)
-			}
-		}
-	}
-	g.Members = members
-	g.memberSet = newSet
-	return changed
-}
-
-func cmpU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// --- Docker semantics ---------------------------------------------------------
-
-var roleRank = map[string]int{"": 0, "member": 1, "editor": 2, "owner": 3}
-
-// syncAccount makes the account's org and team memberships reflect its SCIM
-// users: an active SCIM user is a member of its dockerOrg (or its
-// connection's default org) with its dockerRole, a member of its dockerTeam,
-// and a member of the team of each of its groups. What SCIM applied before
-// and no longer wants is removed; nothing else is touched.
-func (s *store) syncAccount(username string) {
-	var want applied
-	addOrg := func(o, role string) {
-		for i := range want.Orgs {
-			if want.Orgs[i].Org == o {
-				if roleRank[role] > roleRank[want.Orgs[i].Role] {
-					want.Orgs[i].Role = role
-				}
-				return
-			}
-		}
-		want.Orgs = append(want.Orgs, orgRole{Org: o, Role: role})
-	}
-	addTeam := func(o, t string) {
-		for _, x := range want.Teams {
-			if x.Org == o && strings.EqualFold(x.Team, t) {
-				return
-			}
-		}
-		want.Teams = append(want.Teams, teamRef{Org: o, Team: t})
-	}
-	for _, u := range s.links[username] {
-		if !u.Active {
-			continue
-		}
-		o := u.Org
-		if o == "" {
-			o = s.defaultOrg(u.conn)
-		}
-		role := u.Role
-		if role == "" {
-			role = "member"
-		}
-		addOrg(o, role)
-		if u.Team != "" {
-			addTeam(o, u.Team)
-		}
-		for _, g := range u.groups {
-			addOrg(g.Org, "")
-			addTeam(g.Org, g.Team)
-		}
-	}
-	prev := s.applied[username]
-	if prev == nil {
-		prev = &applied{}
-	}
-	// Remove what is no longer wanted.
-	for _, p := range prev.Orgs {
-		if slices.ContainsFunc(want.Orgs, func(w orgRole) bool { return w.Org == p.Org }) {
-			continue
-		}
-		if og := s.orgs[p.Org]; og != nil {
-			delete(og.members, username)
-			for _, t := range og.teams {
-				delete(t.members, username)
-			}
-		}
-	}
-	for _, p := range prev.Teams {
-		if slices.ContainsFunc(want.Teams, func(w teamRef) bool { return w.Org == p.Org && strings.EqualFold(w.Team, p.Team) }) {
-			continue
-		}
-		if og := s.orgs[p.Org]; og != nil {
-			if t := og.teams[strings.ToLower(p.Team)]; t != nil {
-				delete(t.members, username)
-			}
-		}
-	}
-	// Apply what is wanted.
-	now := s.now().UTC()
-	for _, w := range want.Orgs {
-		og := s.orgs[w.Org]
-		if og == nil {
-			continue
-		}
-		m := og.members[username]
-		if m == nil {
-			role := w.Role
-			if role == "" {
-				role = "member"
-			}
-			og.members[username] = &membership{Role: role, Joined: now}
-			continue
-		}
-		if w.Role == "" {
-			continue
-		}
-		prevRole := ""
-		for _, p := range prev.Orgs {
-			if p.Org == w.Org {
-				prevRole = p.Role
-			}
-		}
-		if prevRole != w.Role {
-			m.Role = w.Role
-		}
-	}
-	for _, w := range want.Teams {
-		og := s.orgs[w.Org]
-		if og == nil {
-			continue
-		}
-		s.ensureTeam(og, w.Team).members[username] = struct{}{}
-	}
-	if len(want.Orgs) == 0 && len(want.Teams) == 0 {
-		delete(s.applied, username)
-	} else {
-		s.applied[username] = &want
-	}
-	// Keep the account's name in step with its SCIM user.
-	if a := s.accounts[username]; a != nil {
-		for _, u := range s.links[username] {
-			if n := fullName(u.Name); n != "" {
-				a.FullName = n
-			}
-		}
-	}
-}
-
-func fullName(n userNameParts) string {
-	if n.Formatted != "" {
-		return n.Formatted
-	}
-	return strings.TrimSpace(n.GivenName + " " + n.FamilyName)
-}
-
-// removeOrgMember removes an account from an org and its teams (the
-// management API's DELETE member).
-func (s *store) removeOrgMember(og *org, username string) bool {
-	if _, ok := og.members[username]; !ok {
-		return false
-	}
-	delete(og.members, username)
-	for _, t := range og.teams {
-		delete(t.members, username)
-	}
-	return true
 }
 
 func (s *store) String() string {

@@ -10,15 +10,16 @@ type Resource = map[string]any
 
 // Schema URNs.
 const (
-	UserSchemaURN            = "urn:ietf:params:scim:schemas:core:2.0:User"
-	GroupSchemaURN           = "urn:ietf:params:scim:schemas:core:2.0:Group"
-	DockerUserExtensionURN   = "urn:ietf:params:scim:schemas:extension:docker:2.0:User"
-	ListResponseURN          = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
-	PatchOpURN               = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-	ErrorURN                 = "urn:ietf:params:scim:api:messages:2.0:Error"
-	ServiceProviderConfigURN = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
-	ResourceTypeURN          = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
-	SchemaURN                = "urn:ietf:params:scim:schemas:core:2.0:Schema"
+	UserSchemaURN              = "urn:ietf:params:scim:schemas:core:2.0:User"
+	GroupSchemaURN             = "urn:ietf:params:scim:schemas:core:2.0:Group"
+	DockerUserExtensionURN     = "urn:ietf:params:scim:schemas:extension:docker:2.0:User"
+	EnterpriseUserExtensionURN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+	ListResponseURN            = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+	PatchOpURN                 = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+	ErrorURN                   = "urn:ietf:params:scim:api:messages:2.0:Error"
+	ServiceProviderConfigURN   = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
+	ResourceTypeURN            = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
+	SchemaURN                  = "urn:ietf:params:scim:schemas:core:2.0:Schema"
 )
 
 // Error is a SCIM error: the HTTP status, the RFC 7644 scimType where the RFC
@@ -83,4 +84,8 @@ type PatchOperation struct {
 	Op    string `json:"op"`
 	Path  string `json:"path,omitempty"`
 	Value any    `json:"value,omitempty"`
+	// NoValue records that the operation had no "value" member at all,
+	// which add and replace require; a JSON null is a value (Value nil,
+	// NoValue false). The decoder of the request sets it.
+	NoValue bool `json:"-"`
 }

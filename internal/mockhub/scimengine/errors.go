@@ -13,6 +13,7 @@ const (
 	ScimTypeInvalidPath   = "invalidPath"
 	ScimTypeNoTarget      = "noTarget"
 	ScimTypeMutability    = "mutability"
+	ScimTypeTooMany       = "tooMany"
 )
 
 // badRequest builds the 400 *Error every engine failure is: the engine only

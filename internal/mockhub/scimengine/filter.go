@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/q-uint/parser"
 	filter "github.com/scim2/filter-parser/v2"
@@ -14,6 +16,88 @@ import (
 // maxFilterLen bounds the filter the parser is handed: real IdPs send short
 // filters, and the parser backtracks.
 const maxFilterLen = 16 << 10
+
+// The parser recurses once per bracket and its time and memory grow faster
+// than linearly with nesting and with the number of terms (8,000 nested
+// brackets cost seconds and gigabytes), so a filter's shape is checked
+// before the parser sees it. Okta and Entra send one to three terms.
+const (
+	// MaxFilterDepth is how deep brackets, "(" and "[", may nest.
+	MaxFilterDepth = 8
+	// MaxFilterTerms is how many "and", "or" and "not" a filter may hold.
+	MaxFilterTerms = 32
+)
+
+// checkShape refuses, in one pass and without allocating, a filter or path
+// nested deeper than MaxFilterDepth (scimType invalidFilter) or joining
+// more than MaxFilterTerms logical operators (tooMany: more work than the
+// server is willing to do). Brackets and words inside quoted strings do
+// not count. It returns nil for any other input, valid or not: the parser
+// judges the syntax.
+func checkShape(expr, scimTypeDepth string) *Error {
+	depth, terms := 0, 0
+	inString, escaped := false, false
+	wordStart := -1
+	endWord := func(i int) {
+		if wordStart < 0 {
+			return
+		}
+		w := expr[wordStart:i]
+		if strings.EqualFold(w, "and") || strings.EqualFold(w, "or") || strings.EqualFold(w, "not") {
+			terms++
+		}
+		wordStart = -1
+	}
+	for i := 0; i < len(expr); i++ {
+		c := expr[i]
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			endWord(i)
+			inString = true
+		case '(', '[':
+			endWord(i)
+			depth++
+			if depth > MaxFilterDepth {
+				return badRequest(scimTypeDepth, "the filter nests brackets deeper than %d levels", MaxFilterDepth)
+			}
+		case ')', ']':
+			endWord(i)
+			if depth > 0 {
+				depth--
+			}
+		case ' ', '\t', '\n', '\r':
+			endWord(i)
+		default:
+			if wordStart < 0 {
+				wordStart = i
+			}
+		}
+		if terms > MaxFilterTerms {
+			return tooManyTerms()
+		}
+	}
+	endWord(len(expr))
+	if terms > MaxFilterTerms {
+		return tooManyTerms()
+	}
+	return nil
+}
+
+func tooManyTerms() *Error {
+	return &Error{Status: http.StatusBadRequest, SCIMType: ScimTypeTooMany,
+		Detail: fmt.Sprintf("the filter joins more than %d and, or and not: more work than mockhub does for one request", MaxFilterTerms)}
+}
 
 // filterImpl is a filter compiled against a resource type.
 type filterImpl struct {
@@ -188,7 +272,7 @@ func (n *cmpNode) matchOne(v any) bool {
 		return n.op == filter.NE
 	}
 	if !n.leaf.CaseExact {
-		s = strings.ToLower(s)
+		s = Fold(s)
 	}
 	switch n.op {
 	case filter.CO:
@@ -258,8 +342,14 @@ func ParseFilter(rt *ResourceType, expr string) (*Filter, error) {
 	if trimmed == "" {
 		return nil, badRequest(ScimTypeInvalidFilter, "the filter is empty")
 	}
+	if !utf8.ValidString(trimmed) {
+		return nil, badRequest(ScimTypeInvalidFilter, "the filter is not valid UTF-8")
+	}
 	if len(trimmed) > maxFilterLen {
 		return nil, badRequest(ScimTypeInvalidFilter, "the filter is longer than %d bytes", maxFilterLen)
+	}
+	if e := checkShape(trimmed, ScimTypeInvalidFilter); e != nil {
+		return nil, e
 	}
 	parsed, err := parseFilterExpr(trimmed)
 	if err != nil {
@@ -498,7 +588,7 @@ func prepareValue(a *Attribute, op filter.CompareOperator, value any, name strin
 		cv.t = t
 	}
 	if !a.CaseExact {
-		cv.s = strings.ToLower(raw)
+		cv.s = Fold(raw)
 	}
 	return cv, nil
 }

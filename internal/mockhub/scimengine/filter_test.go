@@ -1,6 +1,8 @@
 package scimengine
 
 import (
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -319,5 +321,60 @@ func TestFilterOnGoValues(t *testing.T) {
 				t.Error("no match")
 			}
 		})
+	}
+}
+
+// TestFilterShapeBounded: hostile nesting and long chains are refused before
+// the parser, whose cost grows faster than linearly with both, sees them.
+func TestFilterShapeBounded(t *testing.T) {
+	nest := func(d int) string { return strings.Repeat("(", d) + `userName eq "a"` + strings.Repeat(")", d) }
+	chain := func(n int) string { return strings.Repeat(`userName eq "a" or `, n) + `userName eq "a"` }
+	for _, tt := range []struct {
+		name, expr, scimType string
+	}{
+		{"8000 brackets", nest(8000), ScimTypeInvalidFilter},
+		{"one level too deep", nest(MaxFilterDepth + 1), ScimTypeInvalidFilter},
+		{"deep value path", `emails[` + nest(MaxFilterDepth) + `]`, ScimTypeInvalidFilter},
+		{"unbalanced open brackets", strings.Repeat("(", 9000), ScimTypeInvalidFilter},
+		{"not chain", strings.Repeat("not (", MaxFilterDepth+1) + `active eq true` + strings.Repeat(")", MaxFilterDepth+1), ScimTypeInvalidFilter},
+		{"long chain", chain(MaxFilterTerms + 1), ScimTypeTooMany},
+		{"long chain, capitals", strings.ReplaceAll(chain(700), "or", "OR"), ScimTypeTooMany},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := ParseFilter(UserResourceType, tt.expr)
+			if f != nil {
+				t.Fatal("filter returned")
+			}
+			checkErr(t, err, tt.scimType, "")
+		})
+	}
+	// At the limits, and with brackets and keywords inside strings, filters parse.
+	for _, expr := range []string{
+		nest(MaxFilterDepth),
+		chain(MaxFilterTerms),
+		`userName eq "((((((((((((and or not and or not and or not and or not and or not and or not and or not))))))))))))"`,
+		`userName eq "a\"(((((((((((("`,
+	} {
+		if _, err := ParseFilter(UserResourceType, expr); err != nil {
+			t.Errorf("%.60s...: %v", expr, err)
+		}
+	}
+}
+
+// BenchmarkHostileFilters: 32 concurrent filters of 8,000 nested brackets,
+// the audit's attack, each refused.
+func BenchmarkHostileFilters(b *testing.B) {
+	expr := strings.Repeat("(", 8000) + `userName eq "a"` + strings.Repeat(")", 8000)
+	b.ReportAllocs()
+	for b.Loop() {
+		var wg sync.WaitGroup
+		for range 32 {
+			wg.Go(func() {
+				if _, err := ParseFilter(UserResourceType, expr); err == nil {
+					b.Error("accepted")
+				}
+			})
+		}
+		wg.Wait()
 	}
 }

@@ -35,8 +35,71 @@ func Normalize(rt *ResourceType, body Resource) (Resource, error) {
 	if err := checkRequired(rt, out); err != nil {
 		return nil, err
 	}
+	if err := checkMultiValues(rt, out); err != nil {
+		return nil, err
+	}
 	setSchemas(rt, out)
 	return out, nil
+}
+
+// checkMultiValues applies RFC 7643 §2.4 to every multi-valued complex
+// attribute of r that has a "primary" sub-attribute (emails, phoneNumbers,
+// addresses, ...): at most one value may be primary, and one type and value
+// pair may appear only once (values compared as the "value" sub-attribute's
+// caseExact says). Group members, which have no primary, are a set: the
+// store collapses a repeated member.
+func checkMultiValues(rt *ResourceType, r Resource) error {
+	for _, s := range schemasOf(rt) {
+		ref := attrRef{}
+		if s != rt.Schema {
+			ref.ext = s
+		}
+		c := container(r, ref, false)
+		if c == nil {
+			continue
+		}
+		for _, a := range s.Attributes {
+			if !a.MultiValued || a.Type != typeComplex || findSub(a, "primary") == nil {
+				continue
+			}
+			raw, _ := getKey(c, a.Name)
+			list, _ := asList(raw)
+			if len(list) < 2 {
+				continue
+			}
+			ref.attr = a
+			valueAttr := findSub(a, "value")
+			primaries := 0
+			seen := make(map[[2]string]bool, len(list))
+			for _, e := range list {
+				m, ok := asObject(e)
+				if !ok {
+					continue
+				}
+				if p, _ := getKey(m, "primary"); p == true {
+					if primaries++; primaries > 1 {
+						return badRequest(ScimTypeInvalidValue, "%q has more than one primary value; at most one may be (RFC 7643 §2.4)", ref.name())
+					}
+				}
+				v, _ := getKey(m, "value")
+				vs, ok := v.(string)
+				if !ok {
+					continue
+				}
+				if valueAttr == nil || !valueAttr.CaseExact {
+					vs = strings.ToLower(vs)
+				}
+				t, _ := getKey(m, "type")
+				ts, _ := t.(string)
+				k := [2]string{strings.ToLower(ts), vs}
+				if seen[k] {
+					return badRequest(ScimTypeInvalidValue, "%q lists the value %q of type %q twice", ref.name(), v, ts)
+				}
+				seen[k] = true
+			}
+		}
+	}
+	return nil
 }
 
 // checkSchemas checks that the body's "schemas" lists the core schema.

@@ -1,6 +1,9 @@
 package scimengine
 
-import "testing"
+import (
+	"encoding/json"
+	"testing"
+)
 
 func TestNormalize(t *testing.T) {
 	tests := []struct {
@@ -125,4 +128,34 @@ func TestNormalizeErrors(t *testing.T) {
 		_, err := Normalize(UserResourceType, nil)
 		checkErr(t, err, ScimTypeInvalidSyntax)
 	})
+}
+
+// TestNormalizeMultiValueRules: RFC 7643 §2.4, at most one primary and no
+// repeated type and value.
+func TestNormalizeMultiValueRules(t *testing.T) {
+	body := func(emails string) Resource {
+		var r Resource
+		if err := json.Unmarshal([]byte(`{"schemas":["`+UserSchemaURN+`"],"userName":"a@b.example","emails":`+emails+`}`), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for _, bad := range []string{
+		`[{"value":"a@b.example","primary":true},{"value":"c@b.example","primary":"True"}]`,
+		`[{"value":"a@b.example","type":"work"},{"value":"A@B.example","type":"Work"}]`,
+	} {
+		r, err := Normalize(UserResourceType, body(bad))
+		if r != nil {
+			t.Errorf("%s accepted", bad)
+		}
+		checkErr(t, err, ScimTypeInvalidValue, "emails")
+	}
+	for _, good := range []string{
+		`[{"value":"a@b.example","primary":true},{"value":"c@b.example","primary":false}]`,
+		`[{"value":"a@b.example","type":"work"},{"value":"a@b.example","type":"home"}]`,
+	} {
+		if _, err := Normalize(UserResourceType, body(good)); err != nil {
+			t.Errorf("%s: %v", good, err)
+		}
+	}
 }

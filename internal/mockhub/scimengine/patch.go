@@ -3,6 +3,7 @@ package scimengine
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	filter "github.com/scim2/filter-parser/v2"
@@ -15,6 +16,10 @@ const (
 	opReplace = "replace"
 	opRemove  = "remove"
 )
+
+// MaxPatchOperations is how many operations one PATCH may hold (tooMany
+// beyond); IdPs send one to a hundred.
+const MaxPatchOperations = 1000
 
 // ApplyPatch applies ops (RFC 7644 §3.5.2) to a copy of current and returns
 // the copy. It is atomic: on any error current is untouched and no result is
@@ -36,6 +41,12 @@ const (
 func ApplyPatch(rt *ResourceType, current Resource, ops []PatchOperation) (Resource, error) {
 	if len(ops) == 0 {
 		return nil, badRequest(ScimTypeInvalidSyntax, "a PATCH request needs at least one operation")
+	}
+	if len(ops) > MaxPatchOperations {
+		// Each operation may scan a multi-valued attribute with a filter:
+		// the work of one request stays bounded.
+		return nil, &Error{Status: http.StatusBadRequest, SCIMType: ScimTypeTooMany,
+			Detail: fmt.Sprintf("a PATCH request may hold at most %d operations, not %d; send several", MaxPatchOperations, len(ops))}
 	}
 	p := &patcher{rt: rt, r: Clone(current), index: map[*Attribute]map[string]struct{}{}}
 	if p.r == nil {
@@ -107,6 +118,12 @@ func (p *patcher) apply(op PatchOperation) error {
 		}
 		return nil
 	}
+	if name != opRemove && op.NoValue {
+		// RFC 7644 §3.5.2.1 and §3.5.2.3: add and replace MUST carry a
+		// value member; without one the operation would silently clear.
+		// An explicit null is a value: RFC 7643 §2.5 makes it "unassigned".
+		return badRequest(ScimTypeInvalidValue, "%s of %q needs a value; to clear an attribute, use remove", name, path)
+	}
 	t, err := p.parsePath(path)
 	if err != nil {
 		return err
@@ -132,6 +149,12 @@ func (p *patcher) parsePath(path string) (target, error) {
 			return target{}, badRequest(ScimTypeInvalidPath, "path %q names no attribute of %s", path, p.rt.Name)
 		}
 		return target{ref: ref}, nil
+	}
+	if len(path) > maxFilterLen {
+		return target{}, badRequest(ScimTypeInvalidPath, "the path is longer than %d bytes", maxFilterLen)
+	}
+	if e := checkShape(path, ScimTypeInvalidPath); e != nil {
+		return target{}, e
 	}
 	pp, err := parsePathExpr(path)
 	if err != nil {

@@ -296,7 +296,7 @@ func TestApplyPatchErrors(t *testing.T) {
 		{"remove an immutable member value", GroupResourceType, `[{"op":"remove","path":"members[value eq \"902c246b-6245-4190-8e05-00816be7344a\"].value"}]`, ScimTypeMutability, "members.value"},
 		{"unknown path attribute", UserResourceType, `[{"op":"replace","path":"nope","value":"x"}]`, ScimTypeInvalidPath, "nope"},
 		{"unknown sub-attribute", UserResourceType, `[{"op":"replace","path":"name.nope","value":"x"}]`, ScimTypeInvalidPath, "name.nope"},
-		{"unknown extension", UserResourceType, `[{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber","value":"1"}]`, ScimTypeInvalidPath, "employeeNumber"},
+		{"unknown extension", UserResourceType, `[{"op":"replace","path":"urn:example:params:scim:schemas:extension:acme:2.0:User:badgeNumber","value":"1"}]`, ScimTypeInvalidPath, "badgeNumber"},
 		{"attribute of the other resource type", UserResourceType, `[{"op":"add","path":"members","value":[{"value":"x"}]}]`, ScimTypeInvalidPath, "members"},
 		{"malformed path", UserResourceType, `[{"op":"replace","path":"emails[type eq","value":"x"}]`, ScimTypeInvalidPath, "emails[type eq"},
 		{"three-level path", UserResourceType, `[{"op":"replace","path":"name.givenName.x","value":"x"}]`, ScimTypeInvalidPath, "name.givenName.x"},
@@ -453,5 +453,42 @@ func wantMembers(t *testing.T, r Resource, ids ...string) {
 	}
 	if !reflect.DeepEqual(got, ids) {
 		t.Errorf("members = %v, want %v", got, ids)
+	}
+}
+
+// TestApplyPatchValueRequired: add and replace with a path but no value
+// member are refused (RFC 7644 §3.5.2.1, §3.5.2.3), not a silent clear.
+func TestApplyPatchValueRequired(t *testing.T) {
+	user := sampleUser(t)
+	for _, op := range []PatchOperation{
+		{Op: "replace", Path: "title", NoValue: true},
+		{Op: "Add", Path: "title", NoValue: true},
+		{Op: "replace", Path: `emails[type eq "work"].value`, NoValue: true},
+	} {
+		r, err := ApplyPatch(UserResourceType, user, []PatchOperation{op})
+		if r != nil {
+			t.Errorf("%+v: applied", op)
+		}
+		checkErr(t, err, ScimTypeInvalidValue, "needs a value")
+	}
+	// An explicit null is a value: it clears (RFC 7643 §2.5).
+	r, err := ApplyPatch(UserResourceType, user, []PatchOperation{{Op: "replace", Path: "title", Value: nil}})
+	if err != nil || r["title"] != nil {
+		t.Errorf("replace with null: %v, title %v", err, r["title"])
+	}
+}
+
+func TestApplyPatchTooManyOperations(t *testing.T) {
+	ops := make([]PatchOperation, MaxPatchOperations+1)
+	for i := range ops {
+		ops[i] = PatchOperation{Op: "replace", Path: "title", Value: fmt.Sprint(i)}
+	}
+	r, err := ApplyPatch(UserResourceType, sampleUser(t), ops)
+	if r != nil {
+		t.Error("applied")
+	}
+	checkErr(t, err, ScimTypeTooMany, "at most")
+	if _, err := ApplyPatch(UserResourceType, sampleUser(t), ops[:2]); err != nil {
+		t.Error(err)
 	}
 }

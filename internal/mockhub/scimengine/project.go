@@ -32,6 +32,16 @@ func newSelection(rt *ResourceType, names []string) selection {
 	return sel
 }
 
+// namesAny reports whether names holds a non-blank name.
+func namesAny(names []string) bool {
+	for _, n := range names {
+		if strings.TrimSpace(n) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 func (s selection) empty() bool {
 	return len(s.whole) == 0 && len(s.subs) == 0 && len(s.exts) == 0
 }
@@ -39,7 +49,8 @@ func (s selection) empty() bool {
 // Project applies the attributes and excludedAttributes query parameters
 // (RFC 7644 §3.4.2.5) and returns a new resource sharing nothing with r.
 // Names ignore case and may be dotted ("name.givenName") or URN-qualified;
-// an extension URN names the whole extension. Unknown names are ignored, so
+// an extension URN names the whole extension. Unknown names are ignored
+// (attributes=bogus returns only what is always returned), so
 // the error is always nil today; it is kept for parameters the engine may
 // one day reject.
 //
@@ -52,7 +63,9 @@ func (s selection) empty() bool {
 func Project(rt *ResourceType, r Resource, attributes, excludedAttributes []string) (Resource, error) {
 	include := newSelection(rt, attributes)
 	exclude := newSelection(rt, excludedAttributes)
-	all := include.empty()
+	// attributes naming only unknown attributes still asks for a subset:
+	// what is always returned, not the whole resource.
+	all := include.empty() && !namesAny(attributes)
 	out := Resource{}
 	if v, ok := getKey(r, "schemas"); ok {
 		out["schemas"] = deepCopy(v)

@@ -85,3 +85,20 @@ func TestProjectGroupAndIndependence(t *testing.T) {
 		t.Error("projection shares values with the resource")
 	}
 }
+
+// TestProjectUnknownAttributesOnly: attributes naming nothing known returns
+// what is always returned, not the whole resource.
+func TestProjectUnknownAttributesOnly(t *testing.T) {
+	out, err := Project(UserResourceType, sampleUser(t), []string{"bogus"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range out {
+		if k != "id" && k != "schemas" && k != "meta" {
+			t.Errorf("attributes=bogus returned %q", k)
+		}
+	}
+	if out["id"] == nil {
+		t.Error("id not returned")
+	}
+}

@@ -182,6 +182,26 @@ var DockerUserExtension = &Schema{
 	},
 }
 
+// EnterpriseUserExtension is RFC 7643 §4.3's Enterprise User extension,
+// which Entra ID and Okta send (employeeNumber, department, manager, ...).
+var EnterpriseUserExtension = &Schema{
+	ID:          EnterpriseUserExtensionURN,
+	Name:        "EnterpriseUser",
+	Description: "Enterprise User",
+	Attributes: []*Attribute{
+		attr("employeeNumber", "Numeric or alphanumeric identifier assigned to a person, typically based on order of hire or association with an organization."),
+		attr("costCenter", "Identifies the name of a cost center."),
+		attr("organization", "Identifies the name of an organization."),
+		attr("division", "Identifies the name of a division."),
+		attr("department", "Identifies the name of a department."),
+		attr("manager", "The User's manager.", subs(
+			attr("value", "The id of the SCIM resource representing the User's manager.", caseExact),
+			attr("$ref", "The URI of the SCIM resource representing the User's manager.", references("User"), caseExact),
+			attr("displayName", "The displayName of the User's manager.", readOnly),
+		)),
+	},
+}
+
 // strictCanonical holds the attributes whose canonical values are enforced;
 // for the others RFC 7643 §7 lets clients send any value.
 var strictCanonical = map[*Attribute]bool{dockerRole: true}
@@ -193,7 +213,7 @@ var UserResourceType = &ResourceType{
 	Endpoint:    "/Users",
 	Description: "User Account",
 	Schema:      UserSchema,
-	Extensions:  []*Schema{DockerUserExtension},
+	Extensions:  []*Schema{DockerUserExtension, EnterpriseUserExtension},
 }
 
 // GroupResourceType is the Group resource type, served at /Groups.
@@ -207,7 +227,7 @@ var GroupResourceType = &ResourceType{
 
 // Schemas returns every schema the engine knows, as /Schemas lists them.
 func Schemas() []*Schema {
-	return []*Schema{UserSchema, GroupSchema, DockerUserExtension}
+	return []*Schema{UserSchema, GroupSchema, DockerUserExtension, EnterpriseUserExtension}
 }
 
 // ResourceTypes returns every resource type the engine knows, as

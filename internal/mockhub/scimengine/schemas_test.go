@@ -64,7 +64,7 @@ func TestResourceTypeJSON(t *testing.T) {
 		"schemas":["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
 		"id":"User","name":"User","endpoint":"/Users","description":"User Account",
 		"schema":"urn:ietf:params:scim:schemas:core:2.0:User",
-		"schemaExtensions":[{"schema":"urn:ietf:params:scim:schemas:extension:docker:2.0:User","required":false}],
+		"schemaExtensions":[{"schema":"urn:ietf:params:scim:schemas:extension:docker:2.0:User","required":false},{"schema":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","required":false}],
 		"meta":{"resourceType":"ResourceType","location":"https://hub.example/v2/scim/2.0/ResourceTypes/User"}}`)
 	jsonEqual(t, ResourceTypeJSON(GroupResourceType, "https://hub.example/v2/scim/2.0"), `{
 		"schemas":["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
