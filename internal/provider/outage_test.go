@@ -43,18 +43,19 @@ func (h *testHub) mockRequests() int {
 	return int(n)
 }
 
-// checkExplainedOnce asserts that out reports one error per user, of which
-// exactly one holds full (the full explanation) and every other is the
-// one-line reference to it.
+// checkExplainedOnce asserts that of the errors out reports (one per user
+// the CLI got to: Terraform 1.13 stops scheduling more once some failed,
+// OpenTofu and Terraform 1.5 report all of them) exactly one holds full
+// (the full explanation) and every other is the one-line reference to it.
 func checkExplainedOnce(t *testing.T, out, full string) {
 	t.Helper()
 	// The CLI wraps long lines.
 	out = strings.Join(strings.Fields(out), " ")
 	errs := strings.Count(out, "Error: Error ")
 	repeats := strings.Count(out, "(see the first error for details)")
-	if errs != outageUsers || strings.Count(out, full) != 1 || repeats != outageUsers-1 {
-		t.Fatalf("%d errors, %d full explanations (%q), %d references to it; want %d, 1 and %d:\n%s",
-			errs, strings.Count(out, full), full, repeats, outageUsers, outageUsers-1, out)
+	if errs < 1 || errs > outageUsers || strings.Count(out, full) != 1 || repeats != errs-1 {
+		t.Fatalf("%d errors, %d full explanations (%q), %d references to it; want 1 to %d errors, 1 full and the rest references:\n%s",
+			errs, strings.Count(out, full), full, repeats, outageUsers, out)
 	}
 }
 
