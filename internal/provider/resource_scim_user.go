@@ -190,8 +190,8 @@ func (r *SCIMUserResource) Configure(_ context.Context, req resource.ConfigureRe
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan catches two resources for one person, and plans display_name
-// back to Docker's default when the configuration stops setting it.
+// ModifyPlan catches two resources for one person, and plans the
+// attributes the identity provider may own (see planIdPOwned).
 func (r *SCIMUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
