@@ -352,6 +352,7 @@ func TestConsoleBrowserShowsProvisioning(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#org"), "whale"),
 		chromedp.Click(chromedp.CSS(".orgpick button")))
 	eventually(t, ctx, "whale's console", `document.readyState === "complete" && document.querySelector('#live[data-org="whale"]') !== null`)
+	waitText(t, ctx, "#connections", "Whale OneLogin")
 	mustContain(t, "whale's connections", text(t, ctx, "#connections"), "Whale OneLogin", "enabled")
 	noSecrets(t, "whale's console", pageHTML(t, ctx), h.secrets)
 
