@@ -33,7 +33,14 @@ fi
 step "pinned CLIs (make tools)"
 ./scripts/tools.sh all
 
-step "unit tests, mockhub included, with the race detector"
+step "headless Chromium for mockhub's console tests (scripts/browser.sh installs it when missing)"
+CHROMIUM=$(./scripts/browser.sh)
+export CHROMIUM
+# The console's browser tests skip without chromium; here they must run.
+export MOCKHUB_BROWSER_TESTS=require
+echo "$CHROMIUM"
+
+step "unit tests, mockhub and its console in Chromium included, with the race detector"
 go test -race -count=1 -skip '^TestAcc' ./...
 
 step "acceptance tests on OpenTofu ${TOFU_VERSION#v}"

@@ -5,6 +5,8 @@
 # now holds, and proves that a second plan has nothing left to do.
 # Expects bin/terraform-provider-docker, bin/mockhub and bin/tofu (the make
 # target builds them); needs only Go, coreutils, sed and grep.
+# DEMO_KEEP=1 leaves mockhub running afterwards, with its console at the
+# printed address, and says how to stop it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -21,16 +23,21 @@ started=$(date +%s)
 
 work=$(mktemp -d)
 mockhub_pid=""
+keep=""
 cleanup() {
   status=$?
+  if [ -n "$keep" ] && [ "$status" -eq 0 ]; then
+    rm -rf "$work"
+    exit 0
+  fi
   if [ -n "$mockhub_pid" ] && kill -0 "$mockhub_pid" 2>/dev/null; then
     kill "$mockhub_pid" 2>/dev/null || true
     wait "$mockhub_pid" 2>/dev/null || true
   fi
   if [ "$status" -ne 0 ]; then
-    if [ -s "$work/mockhub.log" ]; then
+    if [ -s "${mockhub_log:-}" ]; then
       echo "--- last lines of mockhub's log ---" >&2
-      tail -n 20 "$work/mockhub.log" >&2
+      tail -n 20 "$mockhub_log" >&2
     fi
     printf '\ndemo: FAILED (exit %s) during: %s\n' "$status" "$current" >&2
   fi
@@ -44,7 +51,13 @@ step "Building the hub table printer (scripts/showhub)"
 go build -o bin/showhub ./scripts/showhub
 
 step "Starting mockhub on a free loopback port (SCIM still off: the demo turns it on)"
-bin/mockhub -addr 127.0.0.1:0 >"$work/mockhub.json" 2>"$work/mockhub.log" &
+if [ "${DEMO_KEEP:-}" = 1 ]; then
+  # It outlives the demo: its log goes where the demo's work folder is not.
+  mockhub_log=$(mktemp "${TMPDIR:-/tmp}/mockhub-demo.XXXXXX.log")
+else
+  mockhub_log="$work/mockhub.log"
+fi
+bin/mockhub -addr 127.0.0.1:0 >"$work/mockhub.json" 2>"$mockhub_log" &
 mockhub_pid=$!
 # mockhub prints one JSON line once it listens; give it ten seconds.
 for _ in $(seq 1 100); do
@@ -60,10 +73,12 @@ username=$(field username)
 password=$(field password)
 org_name=$(field org_name)
 sso_connection_id=$(field sso_connection_id)
-for v in hub_url username password org_name sso_connection_id; do
+console_url=$(field console_url)
+for v in hub_url username password org_name sso_connection_id console_url; do
   [ -n "${!v}" ] || die "mockhub's startup line has no $v: $(cat "$work/mockhub.json")"
 done
 echo "mockhub: $hub_url  owner: $username  org: $org_name  SSO connection: $sso_connection_id"
+echo "console: $console_url  (open it now to watch the apply provision the org)"
 
 step "Writing a dev_overrides CLI config: the provider comes from ./bin, no init needed"
 ./scripts/devrc.sh "$root/bin" >"$work/dev.tfrc"
@@ -97,3 +112,11 @@ case $code in
 esac
 
 step "Demo done in $(($(date +%s) - started))s: SCIM enabled, users provisioned, team mapped, empty plan"
+echo "console: $console_url"
+if [ "${DEMO_KEEP:-}" = 1 ]; then
+  keep=1
+  echo "DEMO_KEEP=1: mockhub keeps running (pid $mockhub_pid, log $mockhub_log)."
+  echo "Explore the console at $console_url; stop mockhub with: kill $mockhub_pid"
+else
+  echo "mockhub stops now; run 'DEMO_KEEP=1 make demo' to keep it running and explore the console."
+fi

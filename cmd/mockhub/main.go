@@ -7,8 +7,9 @@
 //	mockhub [-addr 127.0.0.1:8080] [-seed FILE] [-state FILE] [-scim-token TOKEN] [-allow-remote] [-v]
 //
 // On start it prints one line of JSON to stdout: hub_url, username,
-// password, org_name, company_name, sso_connection_id, and scim_base_url and
-// scim_token when SCIM is enabled on the org connection. Logs go to stderr.
+// password, org_name, company_name, sso_connection_id, scim_base_url and
+// scim_token when SCIM is enabled on the org connection, and console_url (a
+// web page showing the org and the latest requests). Logs go to stderr.
 // SIGINT or SIGTERM shut it down gracefully.
 package main
 

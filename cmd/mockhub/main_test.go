@@ -78,7 +78,7 @@ func TestRunPrintsOneJSONLine(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &m); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"hub_url", "username", "password", "org_name", "company_name", "sso_connection_id", "scim_base_url", "scim_token"} {
+	for _, k := range []string{"hub_url", "username", "password", "org_name", "company_name", "sso_connection_id", "scim_base_url", "scim_token", "console_url"} {
 		if s, _ := m[k].(string); s == "" {
 			t.Errorf("startup line has no %s: %s", k, out)
 		}

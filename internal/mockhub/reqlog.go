@@ -28,6 +28,8 @@ type loggedRequest struct {
 	LatencyMS    float64   `json:"latency_ms"`
 	RequestBody  string    `json:"request_body,omitempty"`
 	ResponseBody string    `json:"response_body,omitempty"`
+
+	seq uint64 // the entry's number since start, for the console
 }
 
 type requestLog struct {
@@ -35,6 +37,9 @@ type requestLog struct {
 	entries []loggedRequest // a ring of requestLogSize
 	next    int
 	full    bool
+	// seq counts the entries added and the clears since start: the
+	// console's way to tell that something happened.
+	seq uint64
 }
 
 func (l *requestLog) add(e loggedRequest) {
@@ -43,6 +48,8 @@ func (l *requestLog) add(e loggedRequest) {
 	if l.entries == nil {
 		l.entries = make([]loggedRequest, requestLogSize)
 	}
+	l.seq++
+	e.seq = l.seq
 	l.entries[l.next] = e
 	l.next = (l.next + 1) % requestLogSize
 	l.full = l.full || l.next == 0
@@ -61,7 +68,15 @@ func (l *requestLog) list() []loggedRequest {
 func (l *requestLog) clear() {
 	l.mu.Lock()
 	l.entries, l.next, l.full = nil, 0, false
+	l.seq++
 	l.mu.Unlock()
+}
+
+// version is seq: it changes whenever the log does.
+func (l *requestLog) version() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.seq
 }
 
 // capBuf keeps the first requestLogBody bytes written to it.

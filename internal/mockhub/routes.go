@@ -3,6 +3,7 @@ package mockhub
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -65,6 +66,10 @@ func (s *Server) routes() {
 	mock.HandleFunc("PUT /_mock/faults", s.mockPutFaults)
 	mock.HandleFunc("DELETE /_mock/faults", s.mockDeleteFaults)
 	mock.HandleFunc("POST /_mock/reset", s.mockReset)
+	mock.HandleFunc("GET /{$}", s.consolePage)
+	mock.HandleFunc("GET /_mock/console/live", s.consoleLive)
+	mock.HandleFunc("POST /_mock/console/faults", s.consoleFaults)
+	mock.HandleFunc("GET /_mock/console/static/", s.consoleStaticFile)
 	mock.HandleFunc("/_mock/", func(w http.ResponseWriter, r *http.Request) {
 		writeHubError(w, http.StatusNotFound, "no such /_mock endpoint: "+r.Method+" "+r.URL.Path)
 	})
@@ -121,23 +126,30 @@ func (s *Server) mockPutFaults(w http.ResponseWriter, r *http.Request) {
 		writeHubError(w, http.StatusBadRequest, "faults: "+err.Error()+" (fields: latency_ms, fail_every, fail_status, throttle_every, retry_after_seconds, drop_every, hang_every, hang_ms, routes)")
 		return
 	}
-	if f.LatencyMS < 0 || f.FailEvery < 0 || f.ThrottleEvery < 0 || f.RetryAfterSeconds < 0 || f.DropEvery < 0 || f.HangEvery < 0 || f.HangMS < 0 {
-		writeHubError(w, http.StatusBadRequest, "faults: values must not be negative")
+	if err := s.checkFaults(f); err != nil {
+		writeHubError(w, http.StatusBadRequest, err.Error())
 		return
-	}
-	if f.FailStatus != 0 && !slices.Contains(failStatuses, f.FailStatus) {
-		writeHubError(w, http.StatusBadRequest, fmt.Sprintf("faults: fail_status %d is not one of %v", f.FailStatus, failStatuses))
-		return
-	}
-	for _, rt := range f.Routes {
-		if !slices.Contains(s.routeNames, rt) {
-			writeHubError(w, http.StatusBadRequest, fmt.Sprintf("faults: route %q is not a route template of GET /_mock/stats's routes", rt))
-			return
-		}
 	}
 	s.faults.set(f)
 	s.log.Info("faults set", "faults", f)
 	writeJSON(w, http.StatusOK, "application/json", f)
+}
+
+// checkFaults reports what is wrong with f, for PUT /_mock/faults and the
+// console's form.
+func (s *Server) checkFaults(f Faults) error {
+	if f.LatencyMS < 0 || f.FailEvery < 0 || f.ThrottleEvery < 0 || f.RetryAfterSeconds < 0 || f.DropEvery < 0 || f.HangEvery < 0 || f.HangMS < 0 {
+		return errors.New("faults: values must not be negative")
+	}
+	if f.FailStatus != 0 && !slices.Contains(failStatuses, f.FailStatus) {
+		return fmt.Errorf("faults: fail_status %d is not one of %v", f.FailStatus, failStatuses)
+	}
+	for _, rt := range f.Routes {
+		if !slices.Contains(s.routeNames, rt) {
+			return fmt.Errorf("faults: route %q is not a route template of GET /_mock/stats's routes", rt)
+		}
+	}
+	return nil
 }
 
 func (s *Server) mockDeleteFaults(w http.ResponseWriter, r *http.Request) {

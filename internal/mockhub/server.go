@@ -35,8 +35,8 @@ type Options struct {
 }
 
 // Info is what cmd/mockhub prints on start: where the hub is, who owns the
-// default org, and (when SCIM is enabled on the org connection) how to reach
-// SCIM.
+// default org, (when SCIM is enabled on the org connection) how to reach
+// SCIM, and where the console is.
 type Info struct {
 	HubURL          string `json:"hub_url"`
 	Username        string `json:"username"`
@@ -46,6 +46,7 @@ type Info struct {
 	SSOConnectionID string `json:"sso_connection_id"`
 	SCIMBaseURL     string `json:"scim_base_url,omitempty"`
 	SCIMToken       string `json:"scim_token,omitempty"`
+	ConsoleURL      string `json:"console_url"`
 }
 
 // SCIMBasePath is where the SCIM API is served.
@@ -184,7 +185,7 @@ func (s *Server) Info(hubURL string) Info {
 	st := s.st
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	info := Info{HubURL: hubURL}
+	info := Info{HubURL: hubURL, ConsoleURL: hubURL + "/"}
 	c := st.infoConnection()
 	switch {
 	case c != nil:
@@ -391,7 +392,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}()
-	if r.URL.Path == "/_mock" || strings.HasPrefix(r.URL.Path, "/_mock/") {
+	// /_mock/ and the console at / are not API requests: not counted, not
+	// logged, not faulted.
+	if r.URL.Path == "/" || r.URL.Path == "/_mock" || strings.HasPrefix(r.URL.Path, "/_mock/") {
 		s.mock.ServeHTTP(sw, r)
 		return
 	}
@@ -615,6 +618,8 @@ type faultState struct {
 	mutate atomic.Int64 // mutating API requests since the faults were set
 	// release is closed when the faults change, ending the hangs.
 	release chan struct{}
+	// gen counts the sets, for the console.
+	gen uint64
 }
 
 func (fs *faultState) set(f Faults) {
@@ -633,6 +638,7 @@ func (fs *faultState) set(f Faults) {
 		close(fs.release)
 	}
 	fs.release = make(chan struct{})
+	fs.gen++
 	fs.mu.Unlock()
 }
 
@@ -640,6 +646,13 @@ func (fs *faultState) get() Faults {
 	fs.mu.RLock()
 	defer fs.mu.RUnlock()
 	return fs.f
+}
+
+// getGen returns the faults and how many times they were set.
+func (fs *faultState) getGen() (Faults, uint64) {
+	fs.mu.RLock()
+	defer fs.mu.RUnlock()
+	return fs.f, fs.gen
 }
 
 // next counts a request to route and returns the faults, whether they apply
