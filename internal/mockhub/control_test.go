@@ -163,14 +163,14 @@ func TestRedactBody(t *testing.T) {
 		`not json Bearer xyz, "password": "p"`:            `not json Bearer [redacted], "password": "[redacted]"`,
 	} {
 		c := &capBuf{}
-		c.Write([]byte(in))
+		_, _ = c.Write([]byte(in))
 		if got := redactBody(c); got != want {
 			t.Errorf("%s:\n got %s\nwant %s", in, got, want)
 		}
 	}
 	// A cut body ending inside a secret value leaks nothing of it.
 	c := &capBuf{}
-	c.Write([]byte(`{"title":"` + strings.Repeat("x", requestLogBody-40) + `","password":"topsecret-topsecret-topsecret-topsecret"}`))
+	_, _ = c.Write([]byte(`{"title":"` + strings.Repeat("x", requestLogBody-40) + `","password":"topsecret-topsecret-topsecret-topsecret"}`))
 	if got := redactBody(c); strings.Contains(got, "topsecret") {
 		t.Errorf("cut body leaks: ...%s", got[len(got)-80:])
 	}

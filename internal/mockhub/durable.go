@@ -18,6 +18,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // The -state file is a bbolt database holding the world as one record per
@@ -362,7 +363,7 @@ func openDurable(path string, log *slog.Logger) (*durable, error) {
 	removeStaleTemps(path)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("state %s is in use by another mockhub", path)
 		}
 		return nil, fmt.Errorf("opening state %s: %w", path, err)

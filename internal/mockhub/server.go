@@ -316,7 +316,7 @@ func (w *statusWriter) durable() bool {
 	if err == nil {
 		return true
 	}
-	h := w.ResponseWriter.Header()
+	h := w.Header()
 	for k := range h {
 		delete(h, k)
 	}
