@@ -17,7 +17,7 @@ type rosterPerson struct {
 
 func (p rosterPerson) hcl() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "    %q = {\n", p.email)
+	fmt.Fprintf(&b, "  user %q {\n", p.email)
 	if p.given != "" {
 		fmt.Fprintf(&b, "      given_name = %q\n", p.given)
 	}
@@ -33,19 +33,19 @@ func (p rosterPerson) hcl() string {
 	if p.inactive {
 		b.WriteString("      active = false\n")
 	}
-	b.WriteString("    }\n")
+	b.WriteString("  }\n")
 	return b.String()
 }
 
-// rosterHCL is a docker_scim_roster "people" holding people, plus extra
-// top-level attribute lines.
+// rosterHCL is a docker_scim_roster "people" with a user block per person,
+// plus extra top-level attribute lines.
 func rosterHCL(people []rosterPerson, extra string) string {
 	var b strings.Builder
-	b.WriteString("provider \"docker\" {}\n\nresource \"docker_scim_roster\" \"people\" {\n" + extra + "\n  users = {\n")
+	b.WriteString("provider \"docker\" {}\n\nresource \"docker_scim_roster\" \"people\" {\n" + extra + "\n")
 	for _, p := range people {
 		b.WriteString(p.hcl())
 	}
-	b.WriteString("  }\n}\n")
+	b.WriteString("}\n")
 	return b.String()
 }
 
@@ -86,7 +86,7 @@ func (r *rosterRun) state() map[string]any {
 	return r.w.stateResources()["docker_scim_roster.people"]
 }
 
-var changedEntry = regexp.MustCompile(`(?m)^\s+[~+-] "([^"]+@[^"]+)" = `)
+var changedEntry = regexp.MustCompile(`(?m)^\s+[~+-] user "([^"]+)" \{`)
 
 // changedPeople are the users entries a plan's output shows changing.
 func changedPeople(plan string) []string {
@@ -143,7 +143,7 @@ func TestAccRoster_applyReplanAndTwoPersonDiff(t *testing.T) {
 	if got := changedPeople(plan); strings.Join(got, ",") != "p01@moby.example,p04@moby.example" {
 		t.Fatalf("the plan shows %v changing, want p01 and p04:\n%s", got, plan)
 	}
-	if !strings.Contains(plan, "(4 unchanged elements hidden)") {
+	if !strings.Contains(plan, "(4 unchanged blocks hidden)") {
 		t.Fatalf("the plan does not hide the 4 unchanged people:\n%s", plan)
 	}
 	patches, posts := h.requestsTo("PATCH /v2/scim/2.0/Users/{id}"), h.requestsTo("POST /v2/scim/2.0/Users")
@@ -163,5 +163,242 @@ func TestAccRoster_applyReplanAndTwoPersonDiff(t *testing.T) {
 	r.planIsEmpty("after the two-person change")
 }
 
-// silence unused imports while the file grows.
-var _ = http.MethodGet
+
+// patchUser changes a user outside Terraform, as an admin or an IdP would.
+func (h *testHub) patchUser(id string, ops ...map[string]any) {
+	h.t.Helper()
+	if status, body := h.scim(http.MethodPatch, "/Users/"+id, map[string]any{
+		"schemas":    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
+		"Operations": ops,
+	}); status != http.StatusOK {
+		h.t.Fatalf("PATCH /Users/%s: status %d: %v", id, status, body)
+	}
+}
+
+// Users in scope that the roster does not list are shown under every
+// policy, and deactivated or deleted, each named in the plan, under
+// deactivate and delete; users outside the filter are never touched.
+func TestAccRoster_unmanagedPolicies(t *testing.T) {
+	t.Parallel()
+	for _, policy := range []string{"ignore", "deactivate", "delete"} {
+		t.Run(policy, func(t *testing.T) {
+			t.Parallel()
+			h := newHub(t)
+			strangers := []string{"eve@moby.example", "mallory@moby.example", "trent@moby.example"}
+			for i, e := range strangers {
+				h.idpUser(e, fmt.Sprintf("00u%d", i), "Stranger", "member")
+			}
+			h.idpUser("outsider@whale.example", "00uX", "Outsider", "member")
+			ps := people(3, "moby.example")
+			extra := fmt.Sprintf("  filter    = %q\n  unmanaged = %q\n", `userName ew "@moby.example"`, policy)
+			r := newRosterRun(t, h, rosterHCL(ps, extra))
+
+			plan := r.run("plan").stdout
+			if policy != "ignore" {
+				for _, e := range strangers {
+					if !strings.Contains(plan, e) {
+						t.Fatalf("the plan does not name %s:\n%s", e, plan)
+					}
+				}
+				if !strings.Contains(plan, "Apply will "+policy+" 3 SCIM user(s) this roster does not list") {
+					t.Fatalf("no warning naming the unmanaged users:\n%s", plan)
+				}
+			}
+			if strings.Contains(plan, "outsider@whale.example") {
+				t.Fatalf("the plan names a user outside the filter:\n%s", plan)
+			}
+			r.run("apply", "-auto-approve")
+			users := h.scimUsers()
+			for _, e := range strangers {
+				u, exists := users[e]
+				switch policy {
+				case "ignore":
+					if !exists || u["active"] != true {
+						t.Fatalf("ignore touched %s: %v", e, u)
+					}
+				case "deactivate":
+					if !exists || u["active"] != false {
+						t.Fatalf("deactivate left %s: %v", e, u)
+					}
+				case "delete":
+					if exists {
+						t.Fatalf("delete left %s: %v", e, u)
+					}
+				}
+			}
+			if u := users["outsider@whale.example"]; u == nil || u["active"] != true {
+				t.Fatalf("a user outside the filter was touched: %v", u)
+			}
+			unmanaged := fmt.Sprint(r.state()["unmanaged_users"])
+			if want := map[bool]string{true: "[eve@moby.example mallory@moby.example trent@moby.example]", false: "[]"}[policy == "ignore"]; unmanaged != want {
+				t.Fatalf("unmanaged_users = %s, want %s", unmanaged, want)
+			}
+			r.planIsEmpty("after enforcing " + policy)
+
+			// A person dropped from users becomes unmanaged.
+			r.w.setConfig(rosterHCL(ps[:2], extra))
+			plan = r.run("plan").stdout
+			if got := changedPeople(plan); strings.Join(got, ",") != "p02@moby.example" {
+				t.Fatalf("the plan shows %v, want p02 leaving:\n%s", got, plan)
+			}
+			r.run("apply", "-auto-approve")
+			u, exists := h.scimUsers()["p02@moby.example"]
+			switch {
+			case policy == "ignore" && (!exists || u["active"] != true),
+				policy == "deactivate" && (!exists || u["active"] != false),
+				policy == "delete" && exists:
+				t.Fatalf("under %s, p02 after leaving the roster: %v", policy, u)
+			}
+			r.planIsEmpty("after dropping a person")
+		})
+	}
+}
+
+// One person failing (an org the connection does not provision: 400)
+// fails only that person: the others are created and in state, the
+// diagnostic names the email and Docker's reason, and the next apply
+// sends only what is left.
+func TestAccRoster_partialFailureKeepsWhatSucceeded(t *testing.T) {
+	t.Parallel()
+	h := newHub(t)
+	ps := people(4, "moby.example")
+	ps[3].org = "whale"
+	r := newRosterRun(t, h, rosterHCL(ps, ""))
+	res := r.w.run(r.env, "apply", "-auto-approve", "-no-color", "-input=false")
+	if res.err == nil {
+		t.Fatalf("apply with an out-of-scope org succeeded:\n%s", res.output())
+	}
+	out := strings.Join(strings.Fields(res.output()), " ")
+	if !strings.Contains(out, `Couldn't create SCIM user "p03@moby.example"`) || !strings.Contains(out, "whale") {
+		t.Fatalf("the error does not name the person and the reason:\n%s", res.output())
+	}
+	users := h.scimUsers()
+	if len(users) != 3 || users["p03@moby.example"] != nil {
+		t.Fatalf("the server holds %d users: %v", len(users), users)
+	}
+	if ids := r.state()["ids"].(map[string]any); len(ids) != 3 {
+		t.Fatalf("state records %d people, want the 3 created: %v", len(ids), ids)
+	}
+	plan := r.w.run(r.env, "plan", "-no-color", "-input=false").output()
+	if got := changedPeople(plan); strings.Join(got, ",") != "p03@moby.example" {
+		t.Fatalf("the next plan shows %v, want only p03:\n%s", got, plan)
+	}
+	ps[3].org = ""
+	r.w.setConfig(rosterHCL(ps, ""))
+	posts, patches := h.requestsTo("POST /v2/scim/2.0/Users"), h.requestsTo("PATCH /v2/scim/2.0/Users/{id}")
+	r.run("apply", "-auto-approve")
+	if got := h.requestsTo("POST /v2/scim/2.0/Users") - posts; got != 1 {
+		t.Fatalf("the second apply sent %d POSTs, want 1", got)
+	}
+	if got := h.requestsTo("PATCH /v2/scim/2.0/Users/{id}") - patches; got != 0 {
+		t.Fatalf("the second apply sent %d PATCHes, want 0", got)
+	}
+	r.planIsEmpty("after the second apply")
+}
+
+// A whole org the IdP provisioned is adopted in one import with generated
+// configuration, which then plans empty, with no write sent.
+func TestAccRoster_importGeneratesConfig(t *testing.T) {
+	t.Parallel()
+	h := newHub(t)
+	for i := range 20 {
+		role := "member"
+		if i%7 == 0 {
+			role = "editor"
+		}
+		h.idpUser(fmt.Sprintf("idp%02d@moby.example", i), fmt.Sprintf("00u%04d", i), fmt.Sprintf("Idp%d", i), role)
+	}
+	h.idpUser("other@whale.example", "00uW", "Whale", "member")
+	r := newRosterRun(t, h, `
+provider "docker" {}
+
+import {
+  to = docker_scim_roster.people
+  id = "userName ew \"@moby.example\""
+}
+`)
+	plan := r.run("plan", "-generate-config-out=generated.tf").stdout
+	if !strings.Contains(plan, "1 to import, 0 to add, 0 to change, 0 to destroy") {
+		t.Fatalf("the import plan:\n%s", plan)
+	}
+	writes := h.scimWrites()
+	r.run("apply", "-auto-approve")
+	if got := h.scimWrites() - writes; got != 0 {
+		t.Fatalf("importing sent %d writes", got)
+	}
+	st := r.state()
+	if users := st["user"].(map[string]any); len(users) != 20 || users["other@whale.example"] != nil {
+		t.Fatalf("imported %d users: %v", len(users), users)
+	}
+	r.planIsEmpty("after importing with generated configuration")
+}
+
+// Teams hold exactly the people listed, and drift made outside Terraform
+// (an edit, a deactivation, a deletion, a team member removed) is planned
+// back, person by person.
+func TestAccRoster_teamsAndDrift(t *testing.T) {
+	t.Parallel()
+	h := newHub(t)
+	ps := people(5, "moby.example")
+	teams := `  teams = {
+    "moby:backend"  = ["p00@moby.example", "p01@moby.example", "p02@moby.example"]
+    "moby:frontend" = ["p03@moby.example"]
+  }
+`
+	r := newRosterRun(t, h, rosterHCL(ps, teams))
+	r.run("apply", "-auto-approve")
+	teamMembers := func(team string) []string {
+		t.Helper()
+		status, body := h.mgmt(http.MethodGet, "/v2/orgs/moby/groups/"+team+"/members?page_size=100", nil)
+		if status != http.StatusOK {
+			t.Fatalf("members of %s: %d %v", team, status, body)
+		}
+		var out []string
+		for _, m := range body["results"].([]any) {
+			out = append(out, fmt.Sprint(m.(map[string]any)["email"]))
+		}
+		sort.Strings(out)
+		return out
+	}
+	if got := teamMembers("backend"); strings.Join(got, ",") != "p00@moby.example,p01@moby.example,p02@moby.example" {
+		t.Fatalf("backend holds %v", got)
+	}
+	if got := teamMembers("frontend"); strings.Join(got, ",") != "p03@moby.example" {
+		t.Fatalf("frontend holds %v", got)
+	}
+	r.planIsEmpty("after apply with teams")
+
+	ids := h.userIDs()
+	h.patchUser(ids["p01@moby.example"], map[string]any{"op": "replace", "path": "name.givenName", "value": "Drifted"})
+	h.patchUser(ids["p02@moby.example"], map[string]any{"op": "replace", "path": "active", "value": false})
+	if status, _ := h.scim(http.MethodDelete, "/Users/"+ids["p04@moby.example"], nil); status != http.StatusNoContent {
+		t.Fatalf("deleting p04: %d", status)
+	}
+	status, body := h.scim(http.MethodGet, "/Groups?filter="+strings.ReplaceAll(`displayName eq "moby:frontend"`, " ", "%20"), nil)
+	group := body["Resources"].([]any)[0].(map[string]any)
+	if status, body := h.scim(http.MethodPatch, "/Groups/"+fmt.Sprint(group["id"]), map[string]any{
+		"schemas":    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
+		"Operations": []map[string]any{{"op": "remove", "path": fmt.Sprintf("members[value eq %q]", ids["p03@moby.example"])}},
+	}); status != http.StatusOK && status != http.StatusNoContent {
+		t.Fatalf("removing p03 from frontend: %d %v (%d)", status, body, status)
+	}
+
+	plan := r.run("plan").stdout
+	if got := changedPeople(plan); strings.Join(got, ",") != "p01@moby.example,p02@moby.example,p04@moby.example" {
+		t.Fatalf("the drift plan shows %v, want p01, p02 and p04:\n%s", got, plan)
+	}
+	if !strings.Contains(plan, `+ "p03@moby.example"`) {
+		t.Fatalf("the drift plan does not put p03 back in frontend:\n%s", plan)
+	}
+	r.run("apply", "-auto-approve")
+	if got := teamMembers("frontend"); strings.Join(got, ",") != "p03@moby.example" {
+		t.Fatalf("frontend holds %v after the fix", got)
+	}
+	users := h.scimUsers()
+	if users["p02@moby.example"]["active"] != true || users["p04@moby.example"] == nil ||
+		users["p01@moby.example"]["name"].(map[string]any)["givenName"] != "P1" {
+		t.Fatalf("drift not undone: %v", users)
+	}
+	_ = status
+	r.planIsEmpty("after undoing drift")
+}

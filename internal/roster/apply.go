@@ -93,16 +93,12 @@ func userFromState(key, id string, p *Person) *scim.User {
 
 func boolPtr(b bool) *bool { return &b }
 
-// Apply moves the server from prior (nil when creating) to planned (nil
-// when destroying): one write per changed person, only the changed
+// Apply moves the server from prior (nil when creating) to planned: one write per changed person, only the changed
 // settings, at most max_parallel_writes in flight; then the unmanaged
 // policy on the people the plan named; then team memberships.
 func Apply(ctx context.Context, c *scim.Client, prior, planned, config *Roster, priv *Private) ApplyResult {
 	if priv == nil {
 		priv = &Private{}
-	}
-	if planned == nil {
-		return destroy(ctx, c, prior, priv)
 	}
 	var priorKeys map[string]string
 	if prior != nil {
@@ -293,36 +289,9 @@ func unmanagedWrite(c *scim.Client, policy string, u unmanagedUser) *write {
 	}}
 }
 
-// destroy applies the unmanaged policy to everyone the roster lists: under
-// ignore (the default) they stay as they are and are only forgotten.
-func destroy(ctx context.Context, c *scim.Client, prior *Roster, priv *Private) ApplyResult {
-	policy := prior.policy()
-	if policy == PolicyIgnore {
-		return ApplyResult{}
-	}
-	var writes []*write
-	for _, k := range sortedKeys(prior.Users) {
-		if policy == PolicyDeactivate && !prior.Users[k].Active.V {
-			continue
-		}
-		writes = append(writes, unmanagedWrite(c, policy, unmanagedUser{name: k, id: prior.IDs[k].value()}))
-	}
-	runBounded(ctx, prior.parallel(), writes)
-	var res ApplyResult
-	for _, w := range writes {
-		if w.err != nil {
-			res.Problems = append(res.Problems, writeProblem(w, nil))
-		}
-	}
-	if len(res.Problems) > 0 {
-		res.State, res.Private = prior, priv // nothing is forgotten until it is done
-	}
-	return res
-}
-
 // writeProblem names the person and carries the server's reason.
 func writeProblem(w *write, p *Person) Problem {
-	path := []string{"users", "[" + w.key + "]"}
+	path := []string{"user", "[" + w.key + "]"}
 	if p == nil {
 		path = []string{"unmanaged"}
 	}

@@ -45,9 +45,9 @@ func Validate(c *Roster) []Problem {
 	}
 	seen := map[string]string{}
 	for _, k := range sortedKeys(c.Users) {
-		at := []string{"users", "[" + k + "]"}
+		at := []string{"user", "[" + k + "]"}
 		if !validators.IsEmail(k) {
-			out = append(out, errorAt(at, "Invalid email", fmt.Sprintf("%q is not an email address: users is keyed by each person's email (their SCIM userName).", k)))
+			out = append(out, errorAt(at, "Invalid email", fmt.Sprintf("%q is not an email address: each user block is labelled by the person's email (their SCIM userName).", k)))
 		}
 		if other, dup := seen[strings.ToLower(k)]; dup {
 			out = append(out, errorAt(at, "One person listed twice",
@@ -84,8 +84,8 @@ func Validate(c *Roster) []Problem {
 		}
 		for _, m := range c.Teams[team] {
 			if _, listed := seen[strings.ToLower(m)]; !listed && m != "" {
-				out = append(out, errorAt(at, "Team member not in users",
-					fmt.Sprintf("%q is a member of %q but not a key of users: a roster's teams hold only the people it lists.", m, team)))
+				out = append(out, errorAt(at, "Team member not listed",
+					fmt.Sprintf("%q is a member of %q but has no user block: a roster's teams hold only the people it lists.", m, team)))
 			}
 		}
 	}
@@ -227,7 +227,7 @@ func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister
 		planned.IDs[k] = id
 	}
 
-	// People dropped from users become unmanaged: the policy decides.
+	// People dropped from the roster become unmanaged: the policy decides.
 	var dropped []string
 	if prior != nil {
 		for _, k := range sortedKeys(prior.Users) {
@@ -262,12 +262,12 @@ func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister
 			verb := map[string]string{PolicyDeactivate: "deactivate", PolicyDelete: "delete"}[policy]
 			res.Problems = append(res.Problems, Problem{Warning: true, Path: []string{"unmanaged"},
 				Summary: fmt.Sprintf("Apply will %s %d SCIM user(s) this roster does not list", verb, len(who)),
-				Detail: fmt.Sprintf("unmanaged = %q: these users are in the roster's scope (filter %s) but not in users, "+
+				Detail: fmt.Sprintf("unmanaged = %q: these users are in the roster's scope (filter %s) but have no user block, "+
 					"so apply will %s them:\n  %s", policy, scopeText(config.Filter), verb, strings.Join(who, "\n  "))})
 		}
 	} else if prior != nil && len(dropped) > 0 && policy != PolicyIgnore {
 		res.Problems = append(res.Problems, Problem{Warning: true, Path: []string{"unmanaged"},
-			Summary: "Apply will act on people removed from users",
+			Summary: "Apply will act on people removed from the roster",
 			Detail:  fmt.Sprintf("unmanaged = %q applies to: %s", policy, strings.Join(dropped, ", "))})
 	}
 	return res, nil

@@ -55,7 +55,7 @@ var (
 	emailSetType = tftypes.Set{ElementType: tftypes.String}
 	rosterType   = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 		"id": tftypes.String, "filter": tftypes.String, "unmanaged": tftypes.String,
-		"max_parallel_writes": tftypes.Number, "users": usersType, "teams": teamsType,
+		"max_parallel_writes": tftypes.Number, "user": usersType, "teams": teamsType,
 		"ids": idsType, "unmanaged_users": emailSetType,
 	}}
 )
@@ -84,12 +84,15 @@ func schema() *tfprotov6.Schema {
 		Description: "Whether the user is active. `false` deactivates them (removed from the organization, SCIM user kept). " +
 			"Defaults to `true`: listing a person means they have access.", DescriptionKind: md})
 	return &tfprotov6.Schema{Version: 0, Block: &tfprotov6.SchemaBlock{
+		BlockTypes: []*tfprotov6.SchemaNestedBlock{{TypeName: "user", Nesting: tfprotov6.SchemaNestedBlockNestingModeMap,
+			Block: &tfprotov6.SchemaBlock{Attributes: person, DescriptionKind: md,
+				Description: "A person, labelled by email (their SCIM `userName`, compared ignoring case)."}}},
 		DescriptionKind: md,
 		Description: "A set of SCIM users of one SSO connection, managed as a whole from one resource: the people of an " +
 			"identity provider's export, kept exactly as listed, with the users it does not list shown and, if asked, " +
 			"deactivated or deleted.\n\n" +
-			"Each person has the settings of `docker_scim_user`. A plan that changes two people shows those two entries " +
-			"of `users`; apply sends one request per changed person with only the changed attributes, at most " +
+			"Each person is a `user` block labelled by their email, with the settings of `docker_scim_user`. A plan " +
+			"that changes two people shows those two blocks; apply sends one request per changed person with only the changed attributes, at most " +
 			"`max_parallel_writes` at a time, through the provider's shared client (rate limit, retries). A failed " +
 			"write fails only its person: state keeps every write that succeeded, and the next apply does what is left.\n\n" +
 			"Import with `id = \"*\"` (every user) or a SCIM filter (e.g. `userName ew \"@example.com\"`). " +
@@ -99,26 +102,24 @@ func schema() *tfprotov6.Schema {
 				Description: "The roster's scope: `filter`, or `*` when it covers every user."},
 			{Name: "filter", Type: tftypes.String, Optional: true, DescriptionKind: md,
 				Description: "SCIM filter scoping the roster, e.g. `userName ew \"@moby.example\"`; every user of the " +
-					"connection when unset. Several rosters can split one connection. Every person of `users` should match it."},
+					"connection when unset. Several rosters can split one connection. Every listed person should match it."},
 			{Name: "unmanaged", Type: tftypes.String, Optional: true, Computed: true, DescriptionKind: md,
-				Description: "What happens to users in scope that `users` does not list, including people removed " +
-					"from `users` and, on destroy, everyone listed: `ignore` (the default: left as they are, and named in " +
+				Description: "What happens to users in scope that the roster does not list, including people removed " +
+					"from it: `ignore` (the default: left as they are, and named in " +
 					"`unmanaged_users`), `deactivate`, or `delete`. Under `deactivate` and `delete` the plan names each of " +
-					"them, in `unmanaged_users` and in a warning, and apply acts only on the people the plan named."},
+					"them, in `unmanaged_users` and in a warning, and apply acts only on the people the plan named. Destroying " +
+					"the roster only forgets its people: it never deactivates or deletes anyone."},
 			{Name: "max_parallel_writes", Type: tftypes.Number, Optional: true, Computed: true, DescriptionKind: md,
 				Description: fmt.Sprintf("Most writes in flight at once (1 to %d, default %d). They share the "+
 					"provider's `max_requests_per_second`.", MaxMaxParallelWrites, DefaultMaxParallelWrites)},
-			{Name: "users", Required: true, DescriptionKind: md,
-				Description: "The people, keyed by email (their SCIM `userName`, compared ignoring case).",
-				NestedType: &tfprotov6.SchemaObject{Nesting: tfprotov6.SchemaObjectNestingModeMap, Attributes: person}},
 			{Name: "teams", Type: teamsType, Optional: true, DescriptionKind: md,
 				Description: "Teams whose whole membership the roster sets, keyed by SCIM group `org:team`, each the " +
-					"set of emails (keys of `users`) it holds. Authoritative for the teams it names; teams it does not " +
+					"set of emails (labels of `user` blocks) it holds. Authoritative for the teams it names; teams it does not " +
 					"name are left alone."},
 			{Name: "ids", Type: idsType, Computed: true, DescriptionKind: md,
-				Description: "SCIM id of each person, by email as `users` spells it."},
+				Description: "SCIM id of each person, by email as their `user` block spells it."},
 			{Name: "unmanaged_users", Type: emailSetType, Computed: true, DescriptionKind: md,
-				Description: "Users in scope that `users` does not list and that the `unmanaged` policy has not dealt " +
+				Description: "Users in scope that the roster does not list and that the `unmanaged` policy has not dealt " +
 					"with: under `ignore` every one; under `deactivate` the active ones; under `delete` every one. " +
 					"Planned empty under `deactivate` and `delete`, so the plan shows each person it will act on."},
 		},
@@ -201,7 +202,7 @@ func decode(dv *tfprotov6.DynamicValue) (*Roster, error) {
 		ID: str(a["id"]), Filter: str(a["filter"]), Unmanaged: str(a["unmanaged"]),
 		MaxParallelWrites: integer(a["max_parallel_writes"]),
 	}
-	if users := a["users"]; !users.IsKnown() {
+	if users := a["user"]; !users.IsKnown() {
 		r.UsersUnknown = true
 	} else if !users.IsNull() {
 		var m map[string]tftypes.Value
@@ -297,9 +298,9 @@ func encode(r *Roster) (*tfprotov6.DynamicValue, error) {
 	}
 	switch {
 	case r.UsersUnknown:
-		a["users"] = tftypes.NewValue(usersType, tftypes.UnknownValue)
+		a["user"] = tftypes.NewValue(usersType, tftypes.UnknownValue)
 	case r.Users == nil:
-		a["users"] = tftypes.NewValue(usersType, nil)
+		a["user"] = tftypes.NewValue(usersType, nil)
 	default:
 		m := make(map[string]tftypes.Value, len(r.Users))
 		for k, p := range r.Users {
@@ -317,7 +318,7 @@ func encode(r *Roster) (*tfprotov6.DynamicValue, error) {
 			}
 			m[k] = tftypes.NewValue(personType, pa)
 		}
-		a["users"] = tftypes.NewValue(usersType, m)
+		a["user"] = tftypes.NewValue(usersType, m)
 	}
 	switch {
 	case r.TeamsUnknown:
@@ -571,9 +572,12 @@ func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyRe
 		resp.Diagnostics = errorDiag("Cannot read configuration", err)
 		return resp, nil
 	}
-	if planned == nil && prior != nil && prior.policy() == PolicyIgnore {
+	if planned == nil {
+		// Destroy forgets the people and touches no one: a roster whose
+		// first apply partly failed is tainted, and its replacement must
+		// not take anyone's access away.
 		resp.NewState, _ = encode(nil)
-		return resp, nil // destroy under ignore: forget, touch no one
+		return resp, nil
 	}
 	c, _, diags := s.client()
 	if diags != nil {
