@@ -163,7 +163,6 @@ func TestAccRoster_applyReplanAndTwoPersonDiff(t *testing.T) {
 	r.planIsEmpty("after the two-person change")
 }
 
-
 // patchUser changes a user outside Terraform, as an admin or an IdP would.
 func (h *testHub) patchUser(id string, ops ...map[string]any) {
 	h.t.Helper()
