@@ -401,3 +401,49 @@ func TestAccRoster_teamsAndDrift(t *testing.T) {
 	_ = status
 	r.planIsEmpty("after undoing drift")
 }
+
+// People move from per-user docker_scim_user resources into a roster and
+// back, through the guide's example folders, without a single write: the
+// roster adopts them with what the server holds, and leaving a roster
+// only forgets them.
+func TestAccRoster_moveInAndBackTouchesNoOne(t *testing.T) {
+	t.Parallel()
+	h := newHub(t)
+	r := newRosterRun(t, h, exampleConfig(t, "roster-migration/per-user"))
+	r.w.cliAtLeast(1, 7) // removed blocks and for_each imports
+	r.run("apply", "-auto-approve")
+	before := h.scimUsers()
+	writes := h.scimWrites()
+	everyone := "ada.lovelace@moby.example,alan.turing@moby.example,grace.hopper@moby.example"
+
+	r.w.setConfig(exampleConfig(t, "roster-migration/into-roster"))
+	plan := r.run("plan").stdout
+	if got := strings.Join(changedPeople(plan), ","); got != everyone {
+		t.Fatalf("moving in plans %s, want everyone joining the roster:\n%s", got, plan)
+	}
+	if strings.Contains(plan, "will be destroyed") || strings.Contains(plan, "(known after apply)") {
+		t.Fatalf("moving in destroys someone or does not know their ids:\n%s", plan)
+	}
+	r.run("apply", "-auto-approve")
+	if got := h.scimWrites() - writes; got != 0 {
+		t.Fatalf("moving into the roster sent %d writes", got)
+	}
+	r.planIsEmpty("after moving into the roster")
+
+	r.w.setConfig(exampleConfig(t, "roster-migration/back-to-per-user"))
+	plan = r.run("plan").stdout
+	if !strings.Contains(plan, "3 to import, 0 to add, 0 to change, 0 to destroy") {
+		t.Fatalf("moving back is not a pure import:\n%s", plan)
+	}
+	r.run("apply", "-auto-approve")
+	if got := h.scimWrites() - writes; got != 0 {
+		t.Fatalf("moving back sent %d writes", got)
+	}
+	r.planIsEmpty("after moving back")
+	after := h.scimUsers()
+	for email, u := range before {
+		if fmt.Sprint(after[email]) != fmt.Sprint(u) {
+			t.Fatalf("%s changed:\nbefore %v\nafter  %v", email, u, after[email])
+		}
+	}
+}
