@@ -400,6 +400,18 @@ func TestAccRoster_teamsAndDrift(t *testing.T) {
 	}
 	_ = status
 	r.planIsEmpty("after undoing drift")
+
+	// Leaving a team in the configuration removes the person from it.
+	r.w.setConfig(rosterHCL(ps, strings.Replace(teams, `"p00@moby.example", "p01@moby.example", "p02@moby.example"`, `"p00@moby.example", "p01@moby.example"`, 1)))
+	plan = r.run("plan").stdout
+	if !strings.Contains(plan, `- "p02@moby.example"`) {
+		t.Fatalf("the plan does not take p02 out of backend:\n%s", plan)
+	}
+	r.run("apply", "-auto-approve")
+	if got := teamMembers("backend"); strings.Join(got, ",") != "p00@moby.example,p01@moby.example" {
+		t.Fatalf("backend holds %v after p02 left it", got)
+	}
+	r.planIsEmpty("after p02 left backend")
 }
 
 // People move from per-user docker_scim_user resources into a roster and
