@@ -459,3 +459,42 @@ func TestAccRoster_moveInAndBackTouchesNoOne(t *testing.T) {
 		}
 	}
 }
+
+// Under lost answers (every 5th request's answer dropped after the server
+// acted) and throttling, a roster of 40 people applies with every person
+// created exactly once, bounded writes in flight, and an empty plan after;
+// then an update of 10 people under the same faults.
+func TestAccRoster_lostAnswersAndThrottling(t *testing.T) {
+	t.Parallel()
+	h := newHub(t)
+	ps := people(40, "moby.example")
+	extra := "  max_parallel_writes = 4\n"
+	r := newRosterRun(t, h, rosterHCL(ps, extra))
+	faults := func(f map[string]any) {
+		t.Helper()
+		if status, body := h.mock(http.MethodPut, "/faults", f); status/100 != 2 {
+			t.Fatalf("setting faults %v: %d %v", f, status, body)
+		}
+	}
+	underFaults := map[string]any{"drop_every": 5, "throttle_every": 7, "retry_after_seconds": 1}
+	faults(underFaults)
+	r.run("apply", "-auto-approve")
+	faults(map[string]any{})
+	if users := h.scimUsers(); len(users) != 40 {
+		t.Fatalf("the server holds %d users, want 40", len(users))
+	}
+	for i := range 10 {
+		ps[i].given = "Changed"
+	}
+	r.w.setConfig(rosterHCL(ps, extra))
+	faults(underFaults)
+	r.run("apply", "-auto-approve")
+	faults(map[string]any{})
+	users := h.scimUsers()
+	for _, p := range ps {
+		if got := users[p.email]["name"].(map[string]any)["givenName"]; got != p.given {
+			t.Fatalf("%s: givenName %v, want %s", p.email, got, p.given)
+		}
+	}
+	r.planIsEmpty("after applying under faults")
+}
