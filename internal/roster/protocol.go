@@ -401,7 +401,11 @@ func toDiagnostics(ps []Problem) []*tfprotov6.Diagnostic {
 }
 
 func errorDiag(summary string, err error) []*tfprotov6.Diagnostic {
-	return []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: err.Error()}}
+	return errorText(summary, err.Error())
+}
+
+func errorText(summary, detail string) []*tfprotov6.Diagnostic {
+	return []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail}}
 }
 
 // client returns the SCIM client, or diagnostics saying why there is none.
@@ -412,7 +416,7 @@ func (s *Server) client() (*scim.Client, bool, []*tfprotov6.Diagnostic) {
 		cs = s.clients()
 	}
 	if cs == nil {
-		return nil, false, errorDiag("Provider not configured", errors.New(TypeName+" was called before the provider was configured. This is a bug in the provider."))
+		return nil, false, errorText("Provider not configured", TypeName+" was called before the provider was configured. This is a bug in the provider.")
 	}
 	c, pending, summary, detail := cs.SCIM()
 	if pending || c != nil {
@@ -440,7 +444,7 @@ func (s *Server) GetProviderSchema(context.Context, *tfprotov6.GetProviderSchema
 	}, nil
 }
 
-// GetResourceIdentitySchemas: the roster has no identity.
+// GetResourceIdentitySchemas returns none: the roster has no identity.
 func (s *Server) GetResourceIdentitySchemas(context.Context, *tfprotov6.GetResourceIdentitySchemasRequest) (*tfprotov6.GetResourceIdentitySchemasResponse, error) {
 	return &tfprotov6.GetResourceIdentitySchemasResponse{IdentitySchemas: map[string]*tfprotov6.ResourceIdentitySchema{}}, nil
 }
@@ -477,8 +481,8 @@ func (s *Server) ValidateResourceConfig(_ context.Context, req *tfprotov6.Valida
 // of thousands of people is not decoded and encoded again for nothing.
 func (s *Server) UpgradeResourceState(_ context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	if req.RawState == nil || len(req.RawState.JSON) == 0 {
-		return &tfprotov6.UpgradeResourceStateResponse{Diagnostics: errorDiag("Cannot read state",
-			errors.New(TypeName+" state holds no JSON; it was not written by this provider."))}, nil
+		return &tfprotov6.UpgradeResourceStateResponse{Diagnostics: errorText("Cannot read state",
+			TypeName+" state holds no JSON; it was not written by this provider.")}, nil
 	}
 	if req.Version != 0 {
 		return &tfprotov6.UpgradeResourceStateResponse{Diagnostics: errorDiag("Cannot read state",
@@ -630,7 +634,7 @@ func (s *Server) MoveResourceState(context.Context, *tfprotov6.MoveResourceState
 		func(r *tfprotov6.MoveResourceStateResponse, d []*tfprotov6.Diagnostic) { r.Diagnostics = d })
 }
 
-// UpgradeResourceIdentity: the roster has no identity.
+// UpgradeResourceIdentity is not supported: the roster has no identity.
 func (s *Server) UpgradeResourceIdentity(context.Context, *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
 	return unsupported(&tfprotov6.UpgradeResourceIdentityResponse{}, "resource identity",
 		func(r *tfprotov6.UpgradeResourceIdentityResponse, d []*tfprotov6.Diagnostic) { r.Diagnostics = d })

@@ -85,8 +85,8 @@ func TestPlanOwnership(t *testing.T) {
 	t.Parallel()
 	prior := &Roster{
 		Unmanaged: known(PolicyIgnore), Filter: nullStr(),
-		Users: map[string]*Person{"a@x.example": serverPerson("Ann", "ann00"), "b@x.example": serverPerson("Bob", "bob00")},
-		IDs:   map[string]Str{"a@x.example": known("1"), "b@x.example": known("2")},
+		Users:          map[string]*Person{"a@x.example": serverPerson("Ann", "ann00"), "b@x.example": serverPerson("Bob", "bob00")},
+		IDs:            map[string]Str{"a@x.example": known("1"), "b@x.example": known("2")},
 		UnmanagedUsers: []string{},
 	}
 	config := &Roster{Filter: nullStr(), Unmanaged: nullStr(), MaxParallelWrites: Int{Null: true},

@@ -154,11 +154,11 @@ func (o *options) rosterReport(rows []rosterRow, userRows []row) string {
 	b.WriteString("\nGoals:\n\n")
 	for _, r := range rows {
 		ratio := r.plan.wall.Seconds() / r.floorP.Seconds()
-		switch {
-		case r.n == 5000:
+		switch r.n {
+		case 5000:
 			goal(&b, fmt.Sprintf("N = 5000: refreshing plan at most 0.35× the floor: %s vs %s = %.2f×", secs(r.plan.wall), secs(r.floorP), ratio), ratio <= 0.35 && r.plan.err == "")
 			goal(&b, fmt.Sprintf("N = 5000: refreshing plan sends at most 30 SCIM requests: %d", r.plan.scim), r.plan.scim <= 30 && r.plan.err == "")
-		case r.n == 1000:
+		case 1000:
 			goal(&b, fmt.Sprintf("N = 1000: refreshing plan at most 0.9× the floor: %s vs %s = %.2f×", secs(r.plan.wall), secs(r.floorP), ratio), ratio <= 0.9 && r.plan.err == "")
 		}
 		goal(&b, fmt.Sprintf("N = %d: apply and plan complete, plan after apply empty", r.n), r.apply.err == "" && r.plan.err == "" && !r.planChanges)
