@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -422,18 +423,38 @@ func TestAccRoster_moveInAndBackTouchesNoOne(t *testing.T) {
 	t.Parallel()
 	h := newHub(t)
 	r := newRosterRun(t, h, exampleConfig(t, "roster-migration/per-user"))
-	r.w.cliAtLeast(1, 7) // removed blocks and for_each imports
+	// Before 1.7 there are no removed blocks and no for_each imports: the
+	// guide's alternative is state rm and one import block per person.
+	legacy := !r.w.cliIsAtLeast(1, 7)
+	config := func(example string, forget string) string {
+		c := exampleConfig(t, example)
+		if !legacy {
+			return c
+		}
+		if res := r.w.run(r.env, "state", "rm", forget); res.err != nil {
+			t.Fatalf("state rm %s: %v\n%s", forget, res.err, res.output())
+		}
+		c = regexp.MustCompile(`(?s)removed \{.*?\n\}\n`).ReplaceAllString(c, "")
+		c = regexp.MustCompile(`(?s)import \{\n  for_each.*?\n\}\n`).ReplaceAllStringFunc(c, func(string) string {
+			var b strings.Builder
+			for _, e := range []string{"ada.lovelace@moby.example", "alan.turing@moby.example", "grace.hopper@moby.example"} {
+				fmt.Fprintf(&b, "import {\n  to = docker_scim_user.people[%q]\n  id = %q\n}\n", e, e)
+			}
+			return b.String()
+		})
+		return c
+	}
 	r.run("apply", "-auto-approve")
 	before := h.scimUsers()
 	writes := h.scimWrites()
 	everyone := "ada.lovelace@moby.example,alan.turing@moby.example,grace.hopper@moby.example"
 
-	r.w.setConfig(exampleConfig(t, "roster-migration/into-roster"))
+	r.w.setConfig(config("roster-migration/into-roster", "docker_scim_user.people"))
 	plan := r.run("plan").stdout
 	if got := strings.Join(changedPeople(plan), ","); got != everyone {
 		t.Fatalf("moving in plans %s, want everyone joining the roster:\n%s", got, plan)
 	}
-	if strings.Contains(plan, "will be destroyed") || strings.Contains(plan, "(known after apply)") {
+	if strings.Contains(plan, "will be destroyed") || strings.Contains(plan, "(known after apply)") || strings.Contains(plan, "docker_scim_user.people[") && legacy {
 		t.Fatalf("moving in destroys someone or does not know their ids:\n%s", plan)
 	}
 	r.run("apply", "-auto-approve")
@@ -442,7 +463,7 @@ func TestAccRoster_moveInAndBackTouchesNoOne(t *testing.T) {
 	}
 	r.planIsEmpty("after moving into the roster")
 
-	r.w.setConfig(exampleConfig(t, "roster-migration/back-to-per-user"))
+	r.w.setConfig(config("roster-migration/back-to-per-user", "docker_scim_roster.people"))
 	plan = r.run("plan").stdout
 	if !strings.Contains(plan, "3 to import, 0 to add, 0 to change, 0 to destroy") {
 		t.Fatalf("moving back is not a pure import:\n%s", plan)
@@ -497,4 +518,20 @@ func TestAccRoster_lostAnswersAndThrottling(t *testing.T) {
 		}
 	}
 	r.planIsEmpty("after applying under faults")
+}
+
+// cliIsAtLeast reports whether the CLI is at least major.minor.
+func (w *cliWork) cliIsAtLeast(major, minor int) bool {
+	w.t.Helper()
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal([]byte(w.mustRun("version", "-json").stdout), &v); err != nil {
+		w.t.Fatalf("reading the CLI version: %v", err)
+	}
+	var gotMajor, gotMinor int
+	if _, err := fmt.Sscanf(v.Version, "%d.%d", &gotMajor, &gotMinor); err != nil {
+		w.t.Fatalf("CLI version %q: %v", v.Version, err)
+	}
+	return gotMajor > major || (gotMajor == major && gotMinor >= minor)
 }
