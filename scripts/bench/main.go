@@ -67,6 +67,7 @@ type step struct {
 	requests int // every request mockhub served
 	scim     int // SCIM API requests among them
 	rssKiB   int // peak over every provider process the command started
+	cpuMS    int // CPU time of those processes, summed
 	err      string
 }
 
@@ -336,6 +337,7 @@ func (o *options) measureCmd(env []string, dir string, hub *mockhub, args ...str
 		return s, changes, cmdErr
 	}
 	s.rssKiB, err = peakRSS(rssDir)
+	s.cpuMS = providerCPU(rssDir)
 	return s, changes, err
 }
 
@@ -392,6 +394,21 @@ func errorSummary(path string) string {
 	return fmt.Sprintf("%d errors, first: %s", count, first)
 }
 
+// providerCPU sums the CPU milliseconds rsswrap recorded in dir.
+func providerCPU(dir string) int {
+	entries, _ := os.ReadDir(dir)
+	total := 0
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".cpu") {
+			continue
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		n, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+		total += n
+	}
+	return total
+}
+
 func peakRSS(dir string) (int, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -399,6 +416,9 @@ func peakRSS(dir string) (int, error) {
 	}
 	peak := 0
 	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".rss") {
+			continue
+		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			return 0, err

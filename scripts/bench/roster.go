@@ -128,9 +128,10 @@ func (o *options) rosterReport(rows []rosterRow, userRows []row) string {
 		"filter `userName ew \"@moby.example\"`), served on terraform-plugin-go. Apply creates everyone from empty state; " +
 		"plan runs right after it (a full refresh). The floor is N `terraform_data` whose `input` is a 4-field object " +
 		"(email, given_name, family_name, role), applied and planned with the same CLI in the same run. " +
-		"`docker_scim_user` apply is the N-resource apply of the table above, when this run measured that N.\n\n")
-	b.WriteString("| N | roster apply | apply requests | docker_scim_user apply | roster plan | plan requests | floor apply | floor plan | plan / floor | peak RSS apply / plan | errors |\n")
-	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+		"`docker_scim_user` apply is the N-resource apply of the table above, when this run measured that N. " +
+		"Provider CPU is the provider process's user plus system time: the rest of the wall time is the CLI's.\n\n")
+	b.WriteString("| N | roster apply | apply requests | docker_scim_user apply | roster plan | plan requests | floor apply | floor plan | plan / floor | peak RSS apply / plan | provider CPU apply / plan | errors |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range rows {
 		userApply := "not measured"
 		for _, u := range userRows {
@@ -147,9 +148,10 @@ func (o *options) rosterReport(rows []rosterRow, userRows []row) string {
 			floorApply, floorPlan = secs(r.floorApply), secs(r.floorP)
 			ratio = fmt.Sprintf("%.2f×", r.plan.wall.Seconds()/r.floorP.Seconds())
 		}
-		fmt.Fprintf(&b, "| %d | %s | %d (%d) | %s | %s | %d (%d) | %s | %s | %s | %s / %s | %s |\n",
+		fmt.Fprintf(&b, "| %d | %s | %d (%d) | %s | %s | %d (%d) | %s | %s | %s | %s / %s | %s / %s | %s |\n",
 			r.n, secs(r.apply.wall), r.apply.requests, r.apply.scim, userApply, secs(r.plan.wall), r.plan.requests, r.plan.scim,
-			floorApply, floorPlan, ratio, mib(r.apply.rssKiB), mib(r.plan.rssKiB), errs)
+			floorApply, floorPlan, ratio, mib(r.apply.rssKiB), mib(r.plan.rssKiB),
+			secs(time.Duration(r.apply.cpuMS)*time.Millisecond), secs(time.Duration(r.plan.cpuMS)*time.Millisecond), errs)
 	}
 	b.WriteString("\nGoals:\n\n")
 	for _, r := range rows {
