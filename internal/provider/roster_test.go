@@ -1,13 +1,16 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // rosterPerson is one entry of a test roster's users.
@@ -534,4 +537,73 @@ func (w *cliWork) cliIsAtLeast(major, minor int) bool {
 		w.t.Fatalf("CLI version %q: %v", v.Version, err)
 	}
 	return gotMajor > major || (gotMajor == major && gotMinor >= minor)
+}
+
+// Ctrl-C during a roster apply stops starting writes within seconds; state
+// then records exactly the people on the server, and the next apply
+// creates the rest.
+func TestAccRoster_interruptKeepsStateAccurate(t *testing.T) {
+	t.Parallel()
+	h := newHub(t)
+	ps := people(60, "moby.example")
+	r := newRosterRun(t, h, rosterHCL(ps, "  max_parallel_writes = 2\n"))
+	setFaults(t, h, map[string]any{"latency_ms": 300})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd, stdout, stderr := r.w.command(ctx, r.env, "apply", "-auto-approve", "-no-color", "-input=false")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	deadline := time.Now().Add(time.Minute)
+	for h.requestsTo("POST /v2/scim/2.0/Users") < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("apply sent no creates within a minute:\n%s%s", stdout, stderr)
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("apply ended (%v) before it could be interrupted:\n%s%s", err, stdout, stderr)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	interrupted := time.Now()
+	select {
+	case <-done: //nolint:errcheck // an interrupted apply exits non-zero; what matters is how soon
+	case <-time.After(30 * time.Second):
+		t.Fatalf("apply still running 30s after SIGINT:\n%s%s", stdout, stderr)
+	}
+	if took := time.Since(interrupted); took > 5*time.Second {
+		t.Errorf("apply took %s to stop after SIGINT, want a few seconds", took)
+	}
+	if !strings.Contains(stdout.String()+stderr.String(), "Apply stopped") {
+		t.Errorf("no diagnostic says the apply stopped:\n%s%s", stdout, stderr)
+	}
+	setFaults(t, h, map[string]any{})
+
+	server := map[string]string{}
+	for name, u := range h.scimUsers() {
+		server[name] = u["id"].(string)
+	}
+	if len(server) == 0 || len(server) == 60 {
+		t.Fatalf("the server holds %d users: the interrupt did not land mid-apply", len(server))
+	}
+	ids, _ := r.state()["ids"].(map[string]any)
+	if len(ids) != len(server) {
+		t.Errorf("state records %d people, the server holds %d", len(ids), len(server))
+	}
+	for email, id := range ids {
+		if server[email] != id {
+			t.Errorf("%s is %v in state, %q on the server", email, id, server[email])
+		}
+	}
+	r.run("apply", "-auto-approve")
+	if n := len(h.scimUsers()); n != 60 {
+		t.Fatalf("after a full apply the server holds %d users, want 60", n)
+	}
+	r.planIsEmpty("after finishing the interrupted apply")
 }

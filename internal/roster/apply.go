@@ -32,17 +32,26 @@ type write struct {
 	err  error
 }
 
-// runBounded runs every write with at most n in flight. A write already
-// sent is allowed to finish after ctx ends (the client decides that); the
-// ones not yet started are skipped with ctx's error.
+// errNotStarted marks a write skipped because the apply was stopped.
+var errNotStarted = errors.New("not started: the apply was stopped")
+
+// runBounded runs every write with at most n in flight. ctx ends on Ctrl-C
+// (terraform-plugin-go cancels every RPC's context on StopProvider): the
+// writes not yet started are then skipped with errNotStarted, and a write
+// already on the wire is allowed to finish (the client decides that), so
+// that state records it.
 func runBounded(ctx context.Context, n int, writes []*write) {
 	sem := make(chan struct{}, n)
 	var wg sync.WaitGroup
 	for _, w := range writes {
+		if ctx.Err() != nil {
+			w.err = errNotStarted
+			continue
+		}
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
-			w.err = ctx.Err()
+			w.err = errNotStarted
 			continue
 		}
 		wg.Add(1)
@@ -160,11 +169,16 @@ func Apply(ctx context.Context, c *scim.Client, prior, planned, config *Roster, 
 	}
 	var res ApplyResult
 	failed := map[string]bool{}
+	notStarted := 0
 	for _, w := range writes {
 		lower := strings.ToLower(w.key)
 		if w.err != nil {
 			failed[lower] = true
-			res.Problems = append(res.Problems, writeProblem(w, planned.Users[w.key]))
+			if errors.Is(w.err, errNotStarted) {
+				notStarted++
+			} else {
+				res.Problems = append(res.Problems, writeProblem(w, planned.Users[w.key]))
+			}
 			if pk, managed := priorKeys[lower]; managed && w.action == "update" {
 				state.Users[w.key], state.IDs[w.key] = prior.Users[pk], prior.IDs[pk]
 				next.Configured[lower] = priv.Configured[lower]
@@ -177,6 +191,11 @@ func Apply(ctx context.Context, c *scim.Client, prior, planned, config *Roster, 
 		state.Users[w.key] = settle(planned.Users[w.key], w.user)
 		state.IDs[w.key] = known(w.user.ID)
 		next.Configured[lower] = configuredBits(config.Users[w.key])
+	}
+	if notStarted > 0 {
+		res.Problems = append(res.Problems, errorAt(nil, "Apply stopped",
+			fmt.Sprintf("The apply was stopped with %d of %d writes not started. State records every write that "+
+				"finished; run apply again to do the rest.", notStarted, len(writes))))
 	}
 	// Unmanaged people whose write failed stay named, for the next apply.
 	if planned.policy() != PolicyIgnore {
