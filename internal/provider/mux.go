@@ -27,10 +27,9 @@ import (
 // always finds it set.
 func newMuxServer(version string) tfprotov6.ProviderServer {
 	var configured atomic.Pointer[providerData]
-	framework := providerserver.NewProtocol6(&DockerProvider{
-		version:      version,
-		onConfigured: configured.Store,
-	})()
+	p := New(version)().(*DockerProvider)
+	p.onConfigured = configured.Store
+	framework := providerserver.NewProtocol6(p)()
 	rosterServer := roster.NewServer(func() roster.Clients {
 		if d := configured.Load(); d != nil {
 			return rosterClients{d}
