@@ -589,7 +589,7 @@ func (o *options) report(rows []row, started time.Time, took time.Duration, load
 	var b strings.Builder
 	b.WriteString(`# Benchmarks
 
-What plan and apply of many ` + "`docker_scim_user`" + ` resources cost, measured by
+What plan and apply of many ` + "`docker_scim_user`" + ` resources, and of one ` + "`docker_scim_roster`" + ` of many people, cost, measured by
 ` + "`make bench`" + ` (` + "`scripts/bench.sh`" + `, driver in ` + "`scripts/bench/`" + `). Numbers come from one
 run on the machine below; rerun to refresh them. This file is written by the
 benchmark: edit the driver, not the table.
