@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: measures plan and apply of N docker_scim_user resources with
+# `make bench`: measures plan and apply of N docker_scim_user resources, and
+# of one docker_scim_roster of N people (BENCH_ARGS="-roster-sizes ..."), with
 # the pinned OpenTofu against bin/mockhub, next to the CLI's own cost for N
 # terraform_data resources, and writes the table to BENCHMARKS.md.
 #

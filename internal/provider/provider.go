@@ -44,6 +44,10 @@ var _ provider.Provider = &DockerProvider{}
 // DockerProvider is the dockerscim/docker provider.
 type DockerProvider struct {
 	version string
+	// onConfigured, when set, receives the configured provider data, so
+	// that resources served outside the framework share its clients (see
+	// newMuxServer).
+	onConfigured func(*providerData)
 }
 
 // New returns a constructor for the provider, as providerserver.Serve expects.
@@ -196,6 +200,9 @@ func (p *DockerProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	data := newProviderData(settings)
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	if p.onConfigured != nil {
+		p.onConfigured(data)
+	}
 }
 
 // Resources lists the provider's managed resources.

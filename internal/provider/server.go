@@ -5,12 +5,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
 // NewServer returns the provider as a protocol 6 server: the framework's
-// server, with each per-object RPC's context detached once the RPC returns.
+// server, with each per-object RPC's context detached once the RPC returns,
+// combined with docker_scim_roster by terraform-plugin-mux (see
+// newMuxServer).
 //
 // Why: terraform-plugin-framework (v1.19) keeps the CancelFunc of every RPC's
 // context until StopProvider, which a normal run never sends, and each one
@@ -20,7 +21,7 @@ import (
 // holding a few hundred bytes per RPC instead, and changes nothing while the
 // RPC runs: values, deadline and cancellation all come from the real context.
 func NewServer(version string) tfprotov6.ProviderServer {
-	return detachingServer{ProviderServer: providerserver.NewProtocol6(New(version)())()}
+	return newMuxServer(version)
 }
 
 // detachingServer wraps the unary RPCs that run once per resource or data

@@ -39,6 +39,20 @@ type options struct {
 	latencyMS, throttleEvery, retryAfter          int
 	out, work, notes                              string
 	parallelism                                   int
+	rosterSizes                                   []int
+	userRows                                      bool
+	faultyProfile                                 bool
+	rosterFloorMax                                int
+}
+
+// rosterRow is one docker_scim_roster measurement: apply of N new people
+// in one resource, then a refreshing plan, beside the floor of N
+// terraform_data whose input is a 4-field object.
+type rosterRow struct {
+	n                  int
+	apply, plan        step
+	floorApply, floorP time.Duration
+	planChanges        bool
 }
 
 // profile is a server behaviour a run is measured under.
@@ -53,6 +67,7 @@ type step struct {
 	requests int // every request mockhub served
 	scim     int // SCIM API requests among them
 	rssKiB   int // peak over every provider process the command started
+	cpuMS    int // CPU time of those processes, summed
 	err      string
 }
 
@@ -66,7 +81,7 @@ type row struct {
 
 func main() {
 	var o options
-	var sizes string
+	var sizes, rosterSizes string
 	flag.StringVar(&o.tofu, "tofu", "bin/tofu", "OpenTofu binary")
 	flag.StringVar(&o.provider, "provider", "bin/terraform-provider-docker", "provider binary")
 	flag.StringVar(&o.wrapperDir, "wrapper-dir", "", "folder holding rsswrap built as terraform-provider-docker")
@@ -82,14 +97,13 @@ func main() {
 	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "report to write")
 	flag.StringVar(&o.work, "work", "", "working folder (default: a new temporary folder)")
 	flag.StringVar(&o.notes, "notes", "scripts/bench/NOTES.md", "hand-written analysis appended to the report (\"\" for none)")
+	flag.StringVar(&rosterSizes, "roster-sizes", "1000,5000", "comma-separated numbers of people in one docker_scim_roster (\"\" for none)")
+	flag.IntVar(&o.rosterFloorMax, "roster-floor-max", 10000, "largest roster N whose terraform_data floor is measured (the floor grows faster than linearly)")
+	flag.BoolVar(&o.userRows, "users", true, "measure N docker_scim_user resources (-sizes)")
+	flag.BoolVar(&o.faultyProfile, "faulty", true, "also measure docker_scim_user under the faulty server profile")
 	flag.Parse()
-	for _, s := range strings.Split(sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n <= 0 {
-			fatalf("bad -sizes entry %q", s)
-		}
-		o.sizes = append(o.sizes, n)
-	}
+	o.sizes = parseSizes("-sizes", sizes)
+	o.rosterSizes = parseSizes("-roster-sizes", rosterSizes)
 	if o.wrapperDir == "" {
 		fatalf("-wrapper-dir is required")
 	}
@@ -120,10 +134,16 @@ func main() {
 	if err != nil {
 		fatalf("%v", err)
 	}
+	if !o.faultyProfile {
+		profiles = profiles[:1]
+	}
 	started := time.Now()
 	loadBefore := loadAverage()
 	var rows []row
 	for _, n := range o.sizes {
+		if !o.userRows {
+			break
+		}
 		floorApply, floorPlan, err := o.floor(env, n)
 		if err != nil {
 			fatalf("terraform_data floor at N=%d: %v", n, err)
@@ -141,12 +161,39 @@ func main() {
 			rows = append(rows, r)
 		}
 	}
+	var rosterRows []rosterRow
+	for _, n := range o.rosterSizes {
+		r, err := o.runRoster(env, n)
+		if err != nil {
+			fatalf("roster N=%d: %v", n, err)
+		}
+		log("roster N=%d: apply %s (%d requests, %s), plan %s (%d requests, %d SCIM, %s); floor (4-field terraform_data) apply %s, plan %s%s",
+			n, secs(r.apply.wall), r.apply.requests, mib(r.apply.rssKiB), secs(r.plan.wall), r.plan.requests, r.plan.scim,
+			mib(r.plan.rssKiB), secs(r.floorApply), secs(r.floorP), rosterErrNote(r))
+		rosterRows = append(rosterRows, r)
+	}
 	report := o.report(rows, started, time.Since(started), loadBefore, loadAverage())
+	report = insertRosterSection(report, o.rosterReport(rosterRows, rows))
 	if err := os.WriteFile(o.out, []byte(report), 0o644); err != nil {
 		fatalf("%v", err)
 	}
 	log("wrote %s", o.out)
 	fmt.Print(report)
+}
+
+func parseSizes(flagName, list string) []int {
+	var out []int
+	for _, s := range strings.Split(list, ",") {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			fatalf("bad %s entry %q", flagName, s)
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 func errNote(r row) string {
@@ -290,6 +337,7 @@ func (o *options) measureCmd(env []string, dir string, hub *mockhub, args ...str
 		return s, changes, cmdErr
 	}
 	s.rssKiB, err = peakRSS(rssDir)
+	s.cpuMS = providerCPU(rssDir)
 	return s, changes, err
 }
 
@@ -346,6 +394,21 @@ func errorSummary(path string) string {
 	return fmt.Sprintf("%d errors, first: %s", count, first)
 }
 
+// providerCPU sums the CPU milliseconds rsswrap recorded in dir.
+func providerCPU(dir string) int {
+	entries, _ := os.ReadDir(dir)
+	total := 0
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".cpu") {
+			continue
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		n, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+		total += n
+	}
+	return total
+}
+
 func peakRSS(dir string) (int, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -353,6 +416,9 @@ func peakRSS(dir string) (int, error) {
 	}
 	peak := 0
 	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".rss") {
+			continue
+		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			return 0, err
@@ -523,7 +589,7 @@ func (o *options) report(rows []row, started time.Time, took time.Duration, load
 	var b strings.Builder
 	b.WriteString(`# Benchmarks
 
-What plan and apply of many ` + "`docker_scim_user`" + ` resources cost, measured by
+What plan and apply of many ` + "`docker_scim_user`" + ` resources, and of one ` + "`docker_scim_roster`" + ` of many people, cost, measured by
 ` + "`make bench`" + ` (` + "`scripts/bench.sh`" + `, driver in ` + "`scripts/bench/`" + `). Numbers come from one
 run on the machine below; rerun to refresh them. This file is written by the
 benchmark: edit the driver, not the table.

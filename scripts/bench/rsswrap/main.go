@@ -7,7 +7,8 @@
 // the child's first line on stdout, which it writes straight to the CLI
 // because the child inherits the file descriptor. Signals are forwarded.
 // When the child exits, its peak RSS (getrusage's ru_maxrss, in KiB on
-// Linux) is appended to BENCH_RSS_DIR/<pid>.rss.
+// Linux) is written to BENCH_RSS_DIR/<pid>.rss, and its CPU time (user plus
+// system, in milliseconds) to BENCH_RSS_DIR/<pid>.cpu.
 package main
 
 import (
@@ -47,6 +48,8 @@ func main() {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			name := filepath.Join(dir, fmt.Sprintf("%d.rss", cmd.Process.Pid))
 			_ = os.WriteFile(name, []byte(fmt.Sprintf("%d\n", ru.Maxrss)), 0o644)
+			cpu := (ru.Utime.Nano() + ru.Stime.Nano()) / 1e6
+			_ = os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d.cpu", cmd.Process.Pid)), []byte(fmt.Sprintf("%d\n", cpu)), 0o644)
 		}
 	}
 	if err != nil {

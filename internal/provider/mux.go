@@ -1,0 +1,69 @@
+package provider
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-mux/tf6muxserver"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/roster"
+	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+)
+
+// newMuxServer combines the framework provider (wrapped by detachingServer,
+// see server.go) with docker_scim_roster, served directly on
+// terraform-plugin-go by internal/roster, into one protocol 6 server: the
+// pattern of the Kubernetes provider's kubernetes_manifest.
+//
+// The provider block is the framework side's: it declares the schema,
+// validates and resolves the settings, and its Configure hands the
+// resulting providerData to the roster too (through configured), so that
+// the roster uses the very same SCIM client: one rate limiter, one retry
+// policy, one outage report. terraform-plugin-mux calls ConfigureProvider
+// on every server before Terraform sends any resource RPC, so the roster
+// always finds it set.
+func newMuxServer(version string) tfprotov6.ProviderServer {
+	var configured atomic.Pointer[providerData]
+	p := New(version)().(*DockerProvider)
+	p.onConfigured = configured.Store
+	framework := providerserver.NewProtocol6(p)()
+	rosterServer := roster.NewServer(func() roster.Clients {
+		if d := configured.Load(); d != nil {
+			return rosterClients{d}
+		}
+		return nil
+	})
+	mux, err := tf6muxserver.NewMuxServer(context.Background(),
+		func() tfprotov6.ProviderServer { return detachingServer{ProviderServer: framework} },
+		func() tfprotov6.ProviderServer { return rosterServer },
+	)
+	if err != nil {
+		// NewMuxServer only fails on a nil server constructor.
+		panic(err)
+	}
+	return mux.ProviderServer()
+}
+
+// rosterClients gives the roster the provider block's clients.
+type rosterClients struct{ data *providerData }
+
+// SCIM returns the shared SCIM client, pending while its settings are
+// unknown, or the missing setting's diagnostic, worded as for every
+// other resource.
+func (c rosterClients) SCIM() (*scim.Client, bool, string, string) {
+	if c.data.scimSettingsPending() {
+		return nil, true, "", ""
+	}
+	var diags diag.Diagnostics
+	client := c.data.scimClient(&diags, roster.TypeName)
+	if client != nil {
+		return client, false, "", ""
+	}
+	for _, d := range diags.Errors() {
+		return nil, false, d.Summary(), d.Detail()
+	}
+	return nil, false, "No SCIM client", "The provider built no SCIM client. This is a bug in the provider."
+}

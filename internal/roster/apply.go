@@ -1,0 +1,400 @@
+package roster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
+	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
+	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+)
+
+// ApplyResult is the state an apply leaves, with a Problem per failed
+// write. State records every write that succeeded, so the next plan shows
+// only what is left. State is nil when the roster was destroyed.
+type ApplyResult struct {
+	State    *Roster
+	Private  *Private
+	Problems []Problem
+}
+
+// write is one request-level change to one person.
+type write struct {
+	key    string             // users key, or the email of an unmanaged user
+	action diagnostics.Action // create, update, deactivate or delete
+	run    func(ctx context.Context) (*scim.User, error)
+
+	user *scim.User // what the server holds afterwards (nil for delete)
+	err  error
+}
+
+// errNotStarted marks a write skipped because the apply was stopped.
+var errNotStarted = errors.New("not started: the apply was stopped")
+
+// runBounded runs every write with at most n in flight. ctx ends on Ctrl-C
+// (terraform-plugin-go cancels every RPC's context on StopProvider): the
+// writes not yet started are then skipped with errNotStarted, and a write
+// already on the wire is allowed to finish (the client decides that), so
+// that state records it.
+func runBounded(ctx context.Context, n int, writes []*write) {
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for _, w := range writes {
+		if ctx.Err() != nil {
+			w.err = errNotStarted
+			continue
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			w.err = errNotStarted
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			w.user, w.err = w.run(ctx)
+		}()
+	}
+	wg.Wait()
+}
+
+// desiredUser is the SCIM user a planned entry describes. A display_name
+// planned unknown keeps what the server holds (current), unless the
+// configuration gave it back, when it is removed (Docker's default).
+func desiredUser(key string, p *Person, current *scim.User, giveBackDisplay bool) *scim.User {
+	u := &scim.User{
+		UserName:    key,
+		ExternalID:  p.Attrs[attrExternalID].value(),
+		DisplayName: p.Attrs[attrDisplayName].value(),
+		Active:      boolPtr(p.Active.Null || p.Active.Unknown || p.Active.V),
+	}
+	if p.Attrs[attrDisplayName].Unknown && current != nil && !giveBackDisplay {
+		u.DisplayName = current.DisplayName
+	}
+	if g, f := p.Attrs[attrGivenName].value(), p.Attrs[attrFamilyName].value(); g != "" || f != "" {
+		u.Name = &scim.Name{GivenName: g, FamilyName: f}
+	}
+	role := p.Attrs[attrRole].value()
+	if role == "" {
+		role = "member"
+	}
+	u.Docker = &scim.DockerExtension{Role: role, Org: p.Attrs[attrOrgName].value(), Team: p.Attrs[attrTeamName].value()}
+	if current != nil {
+		u.ID = current.ID
+		if strings.EqualFold(current.UserName, key) {
+			u.UserName = current.UserName
+		}
+	}
+	return u
+}
+
+// userFromState is the SCIM user state says key is.
+func userFromState(key, id string, p *Person) *scim.User {
+	u := desiredUser(key, p, nil, false)
+	u.ID = id
+	return u
+}
+
+func boolPtr(b bool) *bool { return &b }
+
+// Apply moves the server from prior (nil when creating) to planned: one write per changed person, only the changed
+// settings, at most max_parallel_writes in flight; then the unmanaged
+// policy on the people the plan named; then team memberships.
+func Apply(ctx context.Context, c *scim.Client, prior, planned, config *Roster, priv *Private) ApplyResult {
+	if priv == nil {
+		priv = &Private{}
+	}
+	var priorKeys map[string]string
+	if prior != nil {
+		priorKeys = prior.keysByLower()
+	}
+	var writes []*write
+	for _, k := range sortedKeys(planned.Users) {
+		p := planned.Users[k]
+		lower := strings.ToLower(k)
+		pk, managed := priorKeys[lower]
+		switch {
+		case managed:
+			current := userFromState(pk, prior.IDs[pk].value(), prior.Users[pk])
+			giveBack := priv.Configured[lower]&(1<<attrDisplayName) != 0
+			desired := desiredUser(k, p, current, giveBack)
+			if len(scim.UserPatchOps(current, desired)) == 0 {
+				continue
+			}
+			writes = append(writes, &write{key: k, action: diagnostics.ActionUpdate, run: func(ctx context.Context) (*scim.User, error) {
+				return updateUser(ctx, c, current, desired, "")
+			}})
+		case !planned.IDs[k].Unknown && planned.IDs[k].V != "":
+			id := planned.IDs[k].V // on the server already: adopted
+			writes = append(writes, &write{key: k, action: diagnostics.ActionUpdate, run: func(ctx context.Context) (*scim.User, error) {
+				current, err := c.GetUser(ctx, id)
+				if err != nil {
+					return nil, err
+				}
+				return updateUser(ctx, c, current, desiredUser(k, p, current, false), current.ETag)
+			}})
+		default:
+			writes = append(writes, &write{key: k, action: diagnostics.ActionCreate, run: func(ctx context.Context) (*scim.User, error) {
+				u, _, err := c.CreateOrReactivateUser(ctx, desiredUser(k, p, nil, false), true)
+				return u, err
+			}})
+		}
+	}
+	actOn := unmanagedToActOn(planned, priv)
+	for _, lower := range sortedKeys(actOn) {
+		writes = append(writes, unmanagedWrite(c, planned.policy(), actOn[lower]))
+	}
+	runBounded(ctx, planned.parallel(), writes)
+
+	state := *planned
+	state.Users = make(map[string]*Person, len(planned.Users))
+	state.IDs = make(map[string]Str, len(planned.Users))
+	next := &Private{Configured: map[string]uint8{}, Unmanaged: map[string]string{}}
+	for k, p := range planned.Users {
+		lower := strings.ToLower(k)
+		if pk, managed := priorKeys[lower]; managed {
+			state.Users[k], state.IDs[k] = prior.Users[pk], prior.IDs[pk]
+			next.Configured[lower] = priv.Configured[lower]
+			if !hasUnknown(p) {
+				// Unchanged people (no write) are as planned.
+				state.Users[k], state.IDs[k] = p, planned.IDs[k]
+				next.Configured[lower] = configuredBits(config.Users[k])
+			}
+		}
+	}
+	var res ApplyResult
+	failed := map[string]bool{}
+	notStarted := 0
+	for _, w := range writes {
+		lower := strings.ToLower(w.key)
+		if w.err != nil {
+			failed[lower] = true
+			if errors.Is(w.err, errNotStarted) {
+				notStarted++
+			} else {
+				res.Problems = append(res.Problems, writeProblem(w, planned.Users[w.key]))
+			}
+			if pk, managed := priorKeys[lower]; managed && w.action == diagnostics.ActionUpdate {
+				state.Users[w.key], state.IDs[w.key] = prior.Users[pk], prior.IDs[pk]
+				next.Configured[lower] = priv.Configured[lower]
+			}
+			continue
+		}
+		if _, listed := planned.Users[w.key]; !listed {
+			continue // an unmanaged user, dealt with
+		}
+		state.Users[w.key] = settle(planned.Users[w.key], w.user)
+		state.IDs[w.key] = known(w.user.ID)
+		next.Configured[lower] = configuredBits(config.Users[w.key])
+	}
+	if notStarted > 0 {
+		res.Problems = append(res.Problems, errorAt(nil, "Apply stopped",
+			fmt.Sprintf("The apply was stopped with %d of %d writes not started. State records every write that "+
+				"finished; run apply again to do the rest.", notStarted, len(writes))))
+	}
+	// Unmanaged people whose write failed stay named, for the next apply.
+	if planned.policy() != PolicyIgnore {
+		state.UnmanagedUsers = []string{}
+		for _, lower := range sortedKeys(actOn) {
+			if failed[lower] {
+				state.UnmanagedUsers = append(state.UnmanagedUsers, actOn[lower].name)
+				next.Unmanaged[lower] = actOn[lower].id
+			}
+		}
+	} else {
+		if state.UnmanagedUsersUnknown {
+			listed, err := ListerFor(c)(ctx, planned.filter())
+			if err != nil {
+				res.Problems = append(res.Problems, errorAt([]string{"unmanaged_users"}, "Error listing SCIM users", err.Error()))
+			}
+			state.UnmanagedUsers = []string{}
+			for lower, f := range listed {
+				if _, listed := state.keysByLower()[lower]; !listed {
+					state.UnmanagedUsers = append(state.UnmanagedUsers, f.UserName)
+					next.Unmanaged[lower] = f.ID
+				}
+			}
+			slices.Sort(state.UnmanagedUsers)
+			state.UnmanagedUsersUnknown = false
+		}
+		for _, name := range state.UnmanagedUsers {
+			lower := strings.ToLower(name)
+			next.Unmanaged[lower] = priv.Unmanaged[lower]
+		}
+	}
+	if planned.ID.Unknown {
+		state.ID = known(AllUsers)
+		if !planned.Filter.Null {
+			state.ID = planned.Filter
+		}
+	}
+	res.Problems = append(res.Problems, applyTeams(ctx, c, prior, &state)...)
+	res.State, res.Private = &state, next
+	return res
+}
+
+// hasUnknown says whether a planned entry waits on the server for a value.
+func hasUnknown(p *Person) bool {
+	for _, a := range p.Attrs {
+		if a.Unknown {
+			return true
+		}
+	}
+	return p.Active.Unknown
+}
+
+// settle is a planned entry with its unknown values taken from what the
+// server holds after the write.
+func settle(planned *Person, u *scim.User) *Person {
+	server := personFrom(u)
+	out := *planned
+	for i, a := range out.Attrs {
+		if a.Unknown {
+			out.Attrs[i] = server.Attrs[i]
+		}
+	}
+	if out.Active.Unknown {
+		out.Active = server.Active
+	}
+	return &out
+}
+
+// unmanagedUser is a user the plan named for the unmanaged policy.
+type unmanagedUser struct{ name, id string }
+
+// unmanagedToActOn is whom apply deactivates or deletes: the users the
+// plan named (their ids in private state), never anyone it did not.
+func unmanagedToActOn(planned *Roster, priv *Private) map[string]unmanagedUser {
+	out := map[string]unmanagedUser{}
+	if planned.policy() == PolicyIgnore {
+		return out
+	}
+	listed := planned.keysByLower()
+	for lower, id := range priv.Unmanaged {
+		if _, ok := listed[lower]; ok || id == "" {
+			continue
+		}
+		out[lower] = unmanagedUser{name: lower, id: id}
+	}
+	return out
+}
+
+func unmanagedWrite(c *scim.Client, policy string, u unmanagedUser) *write {
+	if policy == PolicyDelete {
+		return &write{key: u.name, action: diagnostics.ActionDelete, run: func(ctx context.Context) (*scim.User, error) {
+			err := c.DeleteUser(ctx, u.id, "")
+			if errors.Is(err, httpx.ErrNotFound) {
+				err = nil
+			}
+			return nil, err
+		}}
+	}
+	return &write{key: u.name, action: diagnostics.ActionDeactivate, run: func(ctx context.Context) (*scim.User, error) {
+		current, err := c.GetUser(ctx, u.id)
+		if errors.Is(err, httpx.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil || !current.IsActive() {
+			return current, err
+		}
+		desired := *current
+		desired.Active = boolPtr(false)
+		return updateUser(ctx, c, current, &desired, current.ETag)
+	}}
+}
+
+// call is the write as a diagnostic names it.
+func (w *write) call() diagnostics.Call {
+	return diagnostics.Call{API: diagnostics.SCIM, Action: w.action, What: "SCIM user", ID: w.key}
+}
+
+// updateUser is scim.Client.UpdateUser for a write, which needs only the
+// user after it.
+func updateUser(ctx context.Context, c *scim.Client, current, desired *scim.User, ifMatch string) (*scim.User, error) {
+	u, _, err := c.UpdateUser(ctx, current, desired, ifMatch)
+	return u, err
+}
+
+// writeProblem names the person and carries the server's reason.
+func writeProblem(w *write, p *Person) Problem {
+	path := []string{"user", "[" + w.key + "]"}
+	if p == nil {
+		path = []string{"unmanaged"}
+	}
+	if p != nil && scim.IsOrgOutOfScope(w.err) {
+		return errorAt(append(path, "org_name"), diagnostics.Summary(w.call()),
+			fmt.Sprintf("Couldn't %s SCIM user %q: Docker refused org_name = %q. An SSO connection provisions only its "+
+				"own organization, or the organizations of its company.\n\nDocker answered: %s",
+				w.action, w.key, p.Attrs[attrOrgName].value(), w.err))
+	}
+	return errorAt(path, diagnostics.Summary(w.call()), diagnostics.Detail(w.call(), w.err))
+}
+
+// applyTeams makes each team the configuration names hold exactly its
+// listed people: the group's members are read, and only the difference is
+// sent, in batches. Teams the configuration stops naming are left as they
+// are. A team that fails keeps its prior value in state.
+func applyTeams(ctx context.Context, c *scim.Client, prior, state *Roster) []Problem {
+	if state.Teams == nil {
+		return nil
+	}
+	idOf := map[string]string{}
+	for k, id := range state.IDs {
+		idOf[strings.ToLower(k)] = id.value()
+	}
+	var problems []Problem
+	teams := make(map[string][]string, len(state.Teams))
+	for _, team := range sortedKeys(state.Teams) {
+		var want, members []string
+		for _, m := range state.Teams[team] {
+			if id := idOf[strings.ToLower(m)]; id != "" {
+				want = append(want, id)
+				members = append(members, m)
+			}
+		}
+		err := setTeam(ctx, c, team, want)
+		if err != nil {
+			problems = append(problems, errorAt([]string{"teams", "[" + team + "]"}, "Error updating team",
+				diagnostics.Detail(diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionUpdate, What: "SCIM group", ID: team}, err)))
+			if prior != nil && prior.Teams != nil {
+				if before, ok := prior.Teams[team]; ok {
+					teams[team] = before
+				}
+			}
+			continue
+		}
+		slices.Sort(members)
+		teams[team] = members
+		if len(members) == len(state.Teams[team]) {
+			teams[team] = state.Teams[team]
+		}
+	}
+	state.Teams = teams
+	return problems
+}
+
+func setTeam(ctx context.Context, c *scim.Client, team string, want []string) error {
+	g, err := c.FindGroupByDisplayName(ctx, team)
+	if errors.Is(err, httpx.ErrNotFound) {
+		members := make([]scim.Member, len(want))
+		for i, id := range want {
+			members[i] = scim.Member{Value: id}
+		}
+		_, err = c.CreateGroup(ctx, &scim.Group{DisplayName: team, Members: members})
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	current := make([]string, len(g.Members))
+	for i, m := range g.Members {
+		current[i] = m.Value
+	}
+	add, remove := scim.MemberDiff(current, want)
+	return c.UpdateGroupMembers(ctx, g.ID, add, remove, 0)
+}

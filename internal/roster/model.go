@@ -1,0 +1,175 @@
+// Package roster implements docker_scim_roster: a set of SCIM users of one
+// connection managed as a whole, from one resource.
+//
+// The resource is served directly on terraform-plugin-go (protocol 6) and
+// combined with the framework provider by terraform-plugin-mux, as the
+// Kubernetes provider serves kubernetes_manifest: the framework's
+// per-attribute machinery costs more than Terraform's own per-instance
+// floor once one resource holds thousands of people. The package keeps the
+// protocol layer thin and in one file (protocol.go: schema, value
+// conversion and diagnostics); everything else works on the plain Go types
+// of this file:
+//
+//   - plan.go: what a plan proposes (pure: no I/O but an optional listing);
+//   - read.go: refresh and import, from one paged listing of the scope;
+//   - apply.go: the writes, one per changed person, bounded in parallel.
+package roster
+
+import (
+	"sort"
+	"strings"
+)
+
+// Str is a string attribute value: null, unknown, or a value.
+type Str struct {
+	V       string
+	Null    bool
+	Unknown bool
+}
+
+// Bool is a bool attribute value: null, unknown, or a value.
+type Bool struct {
+	V       bool
+	Null    bool
+	Unknown bool
+}
+
+// Int is a whole-number attribute value: null, unknown, or a value.
+type Int struct {
+	V       int64
+	Null    bool
+	Unknown bool
+}
+
+func known(s string) Str { return Str{V: s} }
+
+func nullStr() Str { return Str{Null: true} }
+
+// orNull is s, or null when s is empty: SCIM has no empty strings.
+func orNull(s string) Str {
+	if s == "" {
+		return nullStr()
+	}
+	return known(s)
+}
+
+// value is the string a known value holds, and "" for null or unknown.
+func (s Str) value() string {
+	if s.Null || s.Unknown {
+		return ""
+	}
+	return s.V
+}
+
+// The settings of one person, the same as docker_scim_user's.
+const (
+	attrGivenName = iota
+	attrFamilyName
+	attrDisplayName
+	attrExternalID
+	attrRole
+	attrOrgName
+	attrTeamName
+	numAttrs
+)
+
+// attrNames are the schema names of a person's string settings, by index.
+var attrNames = [numAttrs]string{"given_name", "family_name", "display_name", "external_id", "role", "org_name", "team_name"}
+
+// Person is one entry of users: the settings of one SCIM user.
+type Person struct {
+	Attrs  [numAttrs]Str
+	Active Bool
+}
+
+// Roster is the whole resource: configuration, plan or state.
+type Roster struct {
+	ID                Str
+	Filter            Str
+	Unmanaged         Str
+	MaxParallelWrites Int
+
+	// Users is keyed by email as the configuration spells it.
+	Users        map[string]*Person
+	UsersUnknown bool
+
+	// Teams is keyed by "org:team"; nil when null.
+	Teams        map[string][]string
+	TeamsUnknown bool
+
+	// IDs maps each key of Users to its SCIM id; an unknown id is "".
+	IDs        map[string]Str
+	IDsUnknown bool
+
+	// UnmanagedUsers are the users in scope that the roster does not list
+	// and that its unmanaged policy has not dealt with (see plan.go).
+	UnmanagedUsers        []string
+	UnmanagedUsersUnknown bool
+}
+
+// Unmanaged policies.
+const (
+	PolicyIgnore     = "ignore"
+	PolicyDeactivate = "deactivate"
+	PolicyDelete     = "delete"
+)
+
+// Defaults of the optional settings.
+const (
+	DefaultMaxParallelWrites = 8
+	MaxMaxParallelWrites     = 64
+)
+
+// AllUsers is the import ID that puts every user of the connection in scope.
+const AllUsers = "*"
+
+// policy is the unmanaged policy r states, with its default.
+func (r *Roster) policy() string {
+	if r.Unmanaged.Null || r.Unmanaged.Unknown || r.Unmanaged.V == "" {
+		return PolicyIgnore
+	}
+	return r.Unmanaged.V
+}
+
+// parallel is the bound on writes in flight.
+func (r *Roster) parallel() int {
+	if r.MaxParallelWrites.Null || r.MaxParallelWrites.Unknown || r.MaxParallelWrites.V < 1 {
+		return DefaultMaxParallelWrites
+	}
+	return int(min(r.MaxParallelWrites.V, MaxMaxParallelWrites))
+}
+
+// filter is the SCIM filter of the scope, "" for every user.
+func (r *Roster) filter() string { return r.Filter.value() }
+
+// keysByLower maps each user key, lower-cased, to the key: Docker compares
+// user names ignoring case.
+func (r *Roster) keysByLower() map[string]string {
+	out := make(map[string]string, len(r.Users))
+	for k := range r.Users {
+		out[strings.ToLower(k)] = k
+	}
+	return out
+}
+
+// Private is what the resource keeps in private state, beside the state.
+type Private struct {
+	// Configured records, per lower-cased email, which settings the
+	// configuration set at the last apply (bit i is attrNames[i]): a setting
+	// it never set is the identity provider's, one it stopped setting is
+	// given back.
+	Configured map[string]uint8 `json:"c,omitempty"`
+	// Unmanaged holds the SCIM ids of the users named in unmanaged_users
+	// (and of those a plan will act on), by lower-cased email, so that apply
+	// acts on exactly the people the plan showed.
+	Unmanaged map[string]string `json:"u,omitempty"`
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,343 @@
+package roster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/validators"
+)
+
+// Problem is a diagnostic in plain terms: protocol.go turns it into one.
+type Problem struct {
+	Warning bool
+	Summary string
+	Detail  string
+	// Path names the attribute: attribute names, and map keys as "[key]".
+	Path []string
+}
+
+func errorAt(path []string, summary, detail string) Problem {
+	return Problem{Summary: summary, Detail: detail, Path: path}
+}
+
+var roles = []string{"member", "editor", "owner"}
+
+// Validate checks a configuration without the server. Unknown values pass.
+func Validate(c *Roster) []Problem {
+	var out []Problem
+	if p := c.Unmanaged; !p.Null && !p.Unknown && !slices.Contains([]string{PolicyIgnore, PolicyDeactivate, PolicyDelete}, p.V) {
+		out = append(out, errorAt([]string{"unmanaged"}, "Invalid unmanaged policy",
+			fmt.Sprintf("unmanaged must be %q, %q or %q, got %q.", PolicyIgnore, PolicyDeactivate, PolicyDelete, p.V)))
+	}
+	if n := c.MaxParallelWrites; !n.Null && !n.Unknown && (n.V < 1 || n.V > MaxMaxParallelWrites) {
+		out = append(out, errorAt([]string{"max_parallel_writes"}, "Invalid max_parallel_writes",
+			fmt.Sprintf("max_parallel_writes must be between 1 and %d, got %d.", MaxMaxParallelWrites, n.V)))
+	}
+	if f := c.Filter; !f.Null && !f.Unknown && strings.TrimSpace(f.V) == "" {
+		out = append(out, errorAt([]string{"filter"}, "Empty filter",
+			"filter must be a SCIM filter such as `userName ew \"@example.com\"`; leave it unset for every user."))
+	}
+	if c.UsersUnknown {
+		return out
+	}
+	seen := map[string]string{}
+	for _, k := range sortedKeys(c.Users) {
+		at := []string{"user", "[" + k + "]"}
+		if !validators.IsEmail(k) {
+			out = append(out, errorAt(at, "Invalid email", fmt.Sprintf("%q is not an email address: each user block is labelled by the person's email (their SCIM userName).", k)))
+		}
+		if other, dup := seen[strings.ToLower(k)]; dup {
+			out = append(out, errorAt(at, "One person listed twice",
+				fmt.Sprintf("%q and %q are the same person: Docker compares user names ignoring case. Keep only one of them.", other, k)))
+		}
+		seen[strings.ToLower(k)] = k
+		p := c.Users[k]
+		if r := p.Attrs[attrRole]; !r.Null && !r.Unknown && !slices.Contains(roles, r.V) {
+			out = append(out, errorAt(append(at, "role"), "Invalid role",
+				fmt.Sprintf("role must be member, editor or owner, got %q.", r.V)))
+		}
+		for _, i := range []int{attrOrgName, attrTeamName} {
+			if v := p.Attrs[i]; !v.Null && !v.Unknown && !validators.IsDockerName(v.V) {
+				out = append(out, errorAt(append(at, attrNames[i]), "Invalid name",
+					fmt.Sprintf("%s %q is not a Docker organization or team name.", attrNames[i], v.V)))
+			}
+		}
+		for i, v := range p.Attrs {
+			if !v.Null && !v.Unknown && v.V == "" {
+				out = append(out, errorAt(append(at, attrNames[i]), "Empty value",
+					fmt.Sprintf("%s must not be empty: leave it unset to leave it to the identity provider.", attrNames[i])))
+			}
+		}
+	}
+	if c.TeamsUnknown {
+		return out
+	}
+	for _, team := range sortedKeys(c.Teams) {
+		at := []string{"teams", "[" + team + "]"}
+		org, name, ok := strings.Cut(team, ":")
+		if !ok || !validators.IsDockerName(org) || !validators.IsDockerName(name) {
+			out = append(out, errorAt(at, "Invalid team key",
+				fmt.Sprintf("%q is not \"org:team\": teams is keyed by the SCIM group Docker maps onto a team, e.g. \"moby:backend\".", team)))
+		}
+		for _, m := range c.Teams[team] {
+			if _, listed := seen[strings.ToLower(m)]; !listed && m != "" {
+				out = append(out, errorAt(at, "Team member not listed",
+					fmt.Sprintf("%q is a member of %q but has no user block: a roster's teams hold only the people it lists.", m, team)))
+			}
+		}
+	}
+	return out
+}
+
+// Found is one user of the scope, as a listing saw it.
+type Found struct {
+	UserName string
+	ID       string
+	Active   bool
+	Person   *Person
+}
+
+// ErrScopeUnknown is what a Lister returns while the scope cannot be listed
+// yet (the provider's settings are known only after apply).
+var ErrScopeUnknown = errors.New("the SCIM settings are known only after apply")
+
+// Lister lists every user matching filter ("" for all), by lower-cased
+// userName.
+type Lister func(ctx context.Context, filter string) (map[string]Found, error)
+
+// PlanResult is what a plan proposes.
+type PlanResult struct {
+	Planned  *Roster
+	Private  *Private
+	Problems []Problem
+}
+
+// Plan proposes config over prior (nil when creating) and says, as warnings,
+// whom the unmanaged policy will act on. list is called only when the plan
+// must see the scope and no refresh has (see mustList).
+//
+// Planning a person:
+//   - a setting the configuration sets is planned as written;
+//   - one it does not set is the identity provider's: it keeps what the
+//     server holds (state, just refreshed), unless the configuration set it
+//     at the last apply, when it is given back: role to "member",
+//     display_name to Docker's default (unknown until apply), others removed;
+//   - for a new person, unset settings are planned as a new docker_scim_user
+//     would be: role "member", display_name unknown, the rest null;
+//   - active defaults to true: listing a person means they have access.
+func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister) (PlanResult, error) {
+	if priv == nil {
+		priv = &Private{}
+	}
+	planned := &Roster{
+		Filter:            config.Filter,
+		Unmanaged:         config.Unmanaged,
+		MaxParallelWrites: config.MaxParallelWrites,
+		Teams:             config.Teams,
+		TeamsUnknown:      config.TeamsUnknown,
+	}
+	if planned.Unmanaged.Null {
+		planned.Unmanaged = known(PolicyIgnore)
+	}
+	if planned.MaxParallelWrites.Null {
+		planned.MaxParallelWrites = Int{V: DefaultMaxParallelWrites}
+	}
+	switch {
+	case config.Filter.Unknown:
+		planned.ID = Str{Unknown: true}
+	case config.Filter.Null:
+		planned.ID = known(AllUsers)
+	default:
+		planned.ID = known(config.Filter.V)
+	}
+	next := &Private{Configured: priv.Configured, Unmanaged: map[string]string{}}
+	res := PlanResult{Planned: planned, Private: next}
+
+	if config.UsersUnknown {
+		planned.UsersUnknown, planned.IDsUnknown, planned.UnmanagedUsersUnknown = true, true, true
+		return res, nil
+	}
+
+	var priorKeys map[string]string
+	if prior != nil {
+		priorKeys = prior.keysByLower()
+	}
+	configKeys := config.keysByLower()
+	planned.Users = make(map[string]*Person, len(config.Users))
+	planned.IDs = make(map[string]Str, len(config.Users))
+
+	// Whom the roster found unmanaged, by lower-cased email → id; names
+	// keeps their spelling. found is the scope as a listing saw it, when
+	// the plan listed it.
+	unmanaged := map[string]string{}
+	names := map[string]string{}
+	var found map[string]Found
+	policy := planned.policy()
+	switch {
+	case config.Filter.Unknown:
+		planned.UnmanagedUsersUnknown = true
+	case mustList(prior, config, priv, priorKeys, policy):
+		var err error
+		found, err = list(ctx, config.filter())
+		if errors.Is(err, ErrScopeUnknown) {
+			planned.UnmanagedUsersUnknown = true
+			break
+		}
+		if err != nil {
+			return res, err
+		}
+		for lower, f := range found {
+			if _, listed := priorKeys[lower]; listed {
+				continue
+			}
+			if policy == PolicyDeactivate && !f.Active {
+				continue
+			}
+			unmanaged[lower], names[lower] = f.ID, f.UserName
+		}
+	default:
+		for _, name := range prior.UnmanagedUsers {
+			lower := strings.ToLower(name)
+			unmanaged[lower], names[lower] = priv.Unmanaged[lower], name
+		}
+	}
+
+	for k, c := range config.Users {
+		lower := strings.ToLower(k)
+		var p *Person
+		var id Str
+		if pk, ok := priorKeys[lower]; ok {
+			p, id = prior.Users[pk], prior.IDs[pk]
+		} else if f, ok := found[lower]; ok {
+			// Already on the server: adopted, and the settings the
+			// configuration does not set stay what the server holds.
+			p, id = f.Person, known(f.ID)
+		} else {
+			id = Str{Unknown: true}
+		}
+		delete(unmanaged, lower)
+		configured := priv.Configured[lower]
+		if _, managed := priorKeys[lower]; !managed {
+			configured = 0
+		}
+		planned.Users[k] = planPerson(c, p, configured)
+		planned.IDs[k] = id
+	}
+
+	// People dropped from the roster become unmanaged: the policy decides.
+	var dropped []string
+	if prior != nil {
+		for _, k := range sortedKeys(prior.Users) {
+			lower := strings.ToLower(k)
+			if _, still := configKeys[lower]; still {
+				continue
+			}
+			if policy == PolicyDeactivate && !prior.Users[k].Active.V {
+				continue
+			}
+			dropped = append(dropped, k)
+			unmanaged[lower], names[lower] = prior.IDs[k].value(), k
+		}
+	}
+
+	for lower, id := range unmanaged {
+		next.Unmanaged[lower] = id
+	}
+	if !planned.UnmanagedUsersUnknown {
+		planned.UnmanagedUsers = []string{}
+		if policy == PolicyIgnore {
+			for lower := range unmanaged {
+				planned.UnmanagedUsers = append(planned.UnmanagedUsers, names[lower])
+			}
+			slices.Sort(planned.UnmanagedUsers)
+		} else if len(unmanaged) > 0 {
+			who := make([]string, 0, len(unmanaged))
+			for lower := range unmanaged {
+				who = append(who, names[lower])
+			}
+			slices.Sort(who)
+			verb := map[string]string{PolicyDeactivate: "deactivate", PolicyDelete: "delete"}[policy]
+			res.Problems = append(res.Problems, Problem{Warning: true, Path: []string{"unmanaged"},
+				Summary: fmt.Sprintf("Apply will %s %d SCIM user(s) this roster does not list", verb, len(who)),
+				Detail: fmt.Sprintf("unmanaged = %q: these users are in the roster's scope (filter %s) but have no user block, "+
+					"so apply will %s them:\n  %s", policy, scopeText(config.Filter), verb, strings.Join(who, "\n  "))})
+		}
+	} else if prior != nil && len(dropped) > 0 && policy != PolicyIgnore {
+		res.Problems = append(res.Problems, Problem{Warning: true, Path: []string{"unmanaged"},
+			Summary: "Apply will act on people removed from the roster",
+			Detail:  fmt.Sprintf("unmanaged = %q applies to: %s", policy, strings.Join(dropped, ", "))})
+	}
+	return res, nil
+}
+
+func scopeText(f Str) string {
+	if f.Null {
+		return "unset: every user of the connection"
+	}
+	return fmt.Sprintf("%q", f.V)
+}
+
+// planPerson plans one entry: c from the configuration, p from state (nil
+// for a new person), configured the settings the configuration set at the
+// last apply.
+func planPerson(c, p *Person, configured uint8) *Person {
+	out := &Person{}
+	for i := range numAttrs {
+		switch {
+		case !c.Attrs[i].Null:
+			out.Attrs[i] = c.Attrs[i]
+		case p != nil && configured&(1<<i) == 0:
+			out.Attrs[i] = p.Attrs[i]
+		case i == attrRole:
+			out.Attrs[i] = known("member")
+		case i == attrDisplayName:
+			if p != nil && p.Attrs[i].Null {
+				out.Attrs[i] = p.Attrs[i]
+			} else {
+				out.Attrs[i] = Str{Unknown: true}
+			}
+		default:
+			out.Attrs[i] = nullStr()
+		}
+	}
+	out.Active = c.Active
+	if c.Active.Null {
+		out.Active = Bool{V: true}
+	}
+	return out
+}
+
+// configuredBits says which settings c sets.
+func configuredBits(c *Person) uint8 {
+	var b uint8
+	for i := range numAttrs {
+		if !c.Attrs[i].Null {
+			b |= 1 << i
+		}
+	}
+	return b
+}
+
+// mustList says whether a plan must list the scope: a roster being created
+// (people it lists may exist already, and its policy may act on others), a
+// changed filter or policy, or a person added who is on the server already
+// (named in unmanaged_users), whose settings the plan then keeps.
+func mustList(prior, config *Roster, priv *Private, priorKeys map[string]string, policy string) bool {
+	if prior == nil || prior.UnmanagedUsersUnknown || prior.Filter != config.Filter ||
+		(policy != PolicyIgnore && prior.policy() != policy) {
+		return true
+	}
+	for k := range config.Users {
+		lower := strings.ToLower(k)
+		if _, managed := priorKeys[lower]; managed {
+			continue
+		}
+		if _, onServer := priv.Unmanaged[lower]; onServer {
+			return true
+		}
+	}
+	return false
+}

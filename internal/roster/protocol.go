@@ -1,0 +1,682 @@
+package roster
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
+	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+)
+
+// This file is the whole protocol layer: the schema, the conversion between
+// tftypes values and Roster, Problems as diagnostics, and the RPCs, each of
+// which decodes, calls plan.go, read.go or apply.go, and encodes.
+
+// TypeName is the resource's type name.
+const TypeName = "docker_scim_roster"
+
+// Clients is what the roster needs from the configured provider block.
+type Clients interface {
+	// SCIM returns the provider's shared SCIM client (its rate limiter,
+	// retry policy and outage tracking included). pending says its settings
+	// are known only after apply; otherwise a nil client comes with the
+	// summary and detail of why (a missing setting, named).
+	SCIM() (client *scim.Client, pending bool, summary, detail string)
+}
+
+// Server serves docker_scim_roster on protocol 6. Its clients come from the
+// provider block the framework side configured (see provider.NewServer):
+// clients returns nil before ConfigureProvider.
+type Server struct {
+	clients func() Clients
+}
+
+// NewServer returns the roster's protocol server.
+func NewServer(clients func() Clients) *Server { return &Server{clients: clients} }
+
+var _ tfprotov6.ProviderServer = (*Server)(nil)
+
+var (
+	personType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"given_name": tftypes.String, "family_name": tftypes.String, "display_name": tftypes.String,
+		"external_id": tftypes.String, "role": tftypes.String, "org_name": tftypes.String,
+		"team_name": tftypes.String, "active": tftypes.Bool,
+	}}
+	usersType    = tftypes.Map{ElementType: personType}
+	teamsType    = tftypes.Map{ElementType: tftypes.Set{ElementType: tftypes.String}}
+	idsType      = tftypes.Map{ElementType: tftypes.String}
+	emailSetType = tftypes.Set{ElementType: tftypes.String}
+	rosterType   = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"id": tftypes.String, "filter": tftypes.String, "unmanaged": tftypes.String,
+		"max_parallel_writes": tftypes.Number, "user": usersType, "teams": teamsType,
+		"ids": idsType, "unmanaged_users": emailSetType,
+	}}
+)
+
+var personDescriptions = [numAttrs]string{
+	"First name (`name.givenName`).",
+	"Surname (`name.familyName`).",
+	"Display name (`displayName`). Docker sets it to the user's Docker ID when nobody else does.",
+	"Identifier of the user in the identity provider (`externalId`).",
+	"Role in the organization (Docker's `dockerRole`): `member`, `editor` or `owner`. A new user gets `member` when it is not set.",
+	"Organization the user joins (Docker's `dockerOrg`), overriding the SSO connection's default organization. It must be covered by the connection.",
+	"Team the user joins (Docker's `dockerTeam`); Docker creates it when missing.",
+}
+
+const idpOwned = " When not set, it is not managed: Terraform neither removes nor resets what the identity provider or " +
+	"Docker set, and reports it. Removing it from a configuration that set it removes it on the server."
+
+func schema() *tfprotov6.Schema {
+	md := tfprotov6.StringKindMarkdown
+	person := make([]*tfprotov6.SchemaAttribute, 0, numAttrs+1)
+	for i, name := range attrNames {
+		person = append(person, &tfprotov6.SchemaAttribute{Name: name, Type: tftypes.String, Optional: true, Computed: true,
+			Description: personDescriptions[i] + idpOwned, DescriptionKind: md})
+	}
+	person = append(person, &tfprotov6.SchemaAttribute{Name: "active", Type: tftypes.Bool, Optional: true, Computed: true,
+		Description: "Whether the user is active. `false` deactivates them (removed from the organization, SCIM user kept). " +
+			"Defaults to `true`: listing a person means they have access.", DescriptionKind: md})
+	return &tfprotov6.Schema{Version: 0, Block: &tfprotov6.SchemaBlock{
+		BlockTypes: []*tfprotov6.SchemaNestedBlock{{TypeName: "user", Nesting: tfprotov6.SchemaNestedBlockNestingModeMap,
+			Block: &tfprotov6.SchemaBlock{Attributes: person, DescriptionKind: md,
+				Description: "A person, labelled by email (their SCIM `userName`, compared ignoring case)."}}},
+		DescriptionKind: md,
+		Description: "A set of SCIM users of one SSO connection, managed as a whole from one resource: the people of an " +
+			"identity provider's export, kept exactly as listed, with the users it does not list shown and, if asked, " +
+			"deactivated or deleted.\n\n" +
+			"Each person is a `user` block labelled by their email, with the settings of `docker_scim_user`. A plan " +
+			"that changes two people shows those two blocks; apply sends one request per changed person with only the changed attributes, at most " +
+			"`max_parallel_writes` at a time, through the provider's shared client (rate limit, retries). A failed " +
+			"write fails only its person: state keeps every write that succeeded, and the next apply does what is left.\n\n" +
+			"Import with `id = \"*\"` (every user) or a SCIM filter (e.g. `userName ew \"@example.com\"`). " +
+			"Needs the provider's `scim_base_url` and `scim_token`.",
+		Attributes: []*tfprotov6.SchemaAttribute{
+			{Name: "id", Type: tftypes.String, Computed: true, DescriptionKind: md,
+				Description: "The roster's scope: `filter`, or `*` when it covers every user."},
+			{Name: "filter", Type: tftypes.String, Optional: true, DescriptionKind: md,
+				Description: "SCIM filter scoping the roster, e.g. `userName ew \"@moby.example\"`; every user of the " +
+					"connection when unset. Several rosters can split one connection. Every listed person should match it."},
+			{Name: "unmanaged", Type: tftypes.String, Optional: true, Computed: true, DescriptionKind: md,
+				Description: "What happens to users in scope that the roster does not list, including people removed " +
+					"from it: `ignore` (the default: left as they are, and named in " +
+					"`unmanaged_users`), `deactivate`, or `delete`. Under `deactivate` and `delete` the plan names each of " +
+					"them, in `unmanaged_users` and in a warning, and apply acts only on the people the plan named. Destroying " +
+					"the roster only forgets its people: it never deactivates or deletes anyone."},
+			{Name: "max_parallel_writes", Type: tftypes.Number, Optional: true, Computed: true, DescriptionKind: md,
+				Description: fmt.Sprintf("Most writes in flight at once (1 to %d, default %d). They share the "+
+					"provider's `max_requests_per_second`.", MaxMaxParallelWrites, DefaultMaxParallelWrites)},
+			{Name: "teams", Type: teamsType, Optional: true, DescriptionKind: md,
+				Description: "Teams whose whole membership the roster sets, keyed by SCIM group `org:team`, each the " +
+					"set of emails (labels of `user` blocks) it holds. Authoritative for the teams it names; teams it does not " +
+					"name are left alone."},
+			{Name: "ids", Type: idsType, Computed: true, DescriptionKind: md,
+				Description: "SCIM id of each person, by email as their `user` block spells it."},
+			{Name: "unmanaged_users", Type: emailSetType, Computed: true, DescriptionKind: md,
+				Description: "Users in scope that the roster does not list and that the `unmanaged` policy has not dealt " +
+					"with: under `ignore` every one; under `deactivate` the active ones; under `delete` every one. " +
+					"Planned empty under `deactivate` and `delete`, so the plan shows each person it will act on."},
+		},
+	}}
+}
+
+// --- value conversion ---
+
+func str(v tftypes.Value) Str {
+	if !v.IsKnown() {
+		return Str{Unknown: true}
+	}
+	if v.IsNull() {
+		return nullStr()
+	}
+	var s string
+	_ = v.As(&s)
+	return known(s)
+}
+
+func boolean(v tftypes.Value) Bool {
+	if !v.IsKnown() {
+		return Bool{Unknown: true}
+	}
+	if v.IsNull() {
+		return Bool{Null: true}
+	}
+	var b bool
+	_ = v.As(&b)
+	return Bool{V: b}
+}
+
+func integer(v tftypes.Value) Int {
+	if !v.IsKnown() {
+		return Int{Unknown: true}
+	}
+	if v.IsNull() {
+		return Int{Null: true}
+	}
+	var f big.Float
+	_ = v.As(&f)
+	n, _ := f.Int64()
+	return Int{V: n}
+}
+
+func stringList(v tftypes.Value) ([]string, bool) {
+	if !v.IsKnown() {
+		return nil, true
+	}
+	var elems []tftypes.Value
+	_ = v.As(&elems)
+	out := make([]string, 0, len(elems))
+	for _, e := range elems {
+		if s := str(e); !s.Null && !s.Unknown {
+			out = append(out, s.V)
+		} else if s.Unknown {
+			return nil, true
+		}
+	}
+	return out, false
+}
+
+// decode turns a request's value into a Roster; nil for a null object.
+func decode(dv *tfprotov6.DynamicValue) (*Roster, error) {
+	if dv == nil {
+		return nil, nil
+	}
+	v, err := dv.Unmarshal(rosterType)
+	if err != nil {
+		return nil, err
+	}
+	if v.IsNull() {
+		return nil, nil
+	}
+	var a map[string]tftypes.Value
+	if err := v.As(&a); err != nil {
+		return nil, err
+	}
+	r := &Roster{
+		ID: str(a["id"]), Filter: str(a["filter"]), Unmanaged: str(a["unmanaged"]),
+		MaxParallelWrites: integer(a["max_parallel_writes"]),
+	}
+	if users := a["user"]; !users.IsKnown() {
+		r.UsersUnknown = true
+	} else if !users.IsNull() {
+		var m map[string]tftypes.Value
+		if err := users.As(&m); err != nil {
+			return nil, err
+		}
+		r.Users = make(map[string]*Person, len(m))
+		for k, pv := range m {
+			var pa map[string]tftypes.Value
+			if err := pv.As(&pa); err != nil {
+				return nil, err
+			}
+			p := &Person{Active: boolean(pa["active"])}
+			for i, name := range attrNames {
+				p.Attrs[i] = str(pa[name])
+			}
+			r.Users[k] = p
+		}
+	}
+	if teams := a["teams"]; !teams.IsKnown() {
+		r.TeamsUnknown = true
+	} else if !teams.IsNull() {
+		var m map[string]tftypes.Value
+		if err := teams.As(&m); err != nil {
+			return nil, err
+		}
+		r.Teams = make(map[string][]string, len(m))
+		for k, sv := range m {
+			members, unknown := stringList(sv)
+			if unknown {
+				r.TeamsUnknown = true
+			}
+			r.Teams[k] = members
+		}
+	}
+	if ids := a["ids"]; !ids.IsKnown() {
+		r.IDsUnknown = true
+	} else if !ids.IsNull() {
+		var m map[string]tftypes.Value
+		if err := ids.As(&m); err != nil {
+			return nil, err
+		}
+		r.IDs = make(map[string]Str, len(m))
+		for k, iv := range m {
+			r.IDs[k] = str(iv)
+		}
+	}
+	r.UnmanagedUsers, r.UnmanagedUsersUnknown = stringList(a["unmanaged_users"])
+	return r, nil
+}
+
+func strValue(s Str) tftypes.Value {
+	switch {
+	case s.Unknown:
+		return tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	case s.Null:
+		return tftypes.NewValue(tftypes.String, nil)
+	}
+	return tftypes.NewValue(tftypes.String, s.V)
+}
+
+func stringSet(ss []string, unknown bool) tftypes.Value {
+	if unknown {
+		return tftypes.NewValue(emailSetType, tftypes.UnknownValue)
+	}
+	if ss == nil {
+		return tftypes.NewValue(emailSetType, nil)
+	}
+	elems := make([]tftypes.Value, len(ss))
+	for i, s := range ss {
+		elems[i] = tftypes.NewValue(tftypes.String, s)
+	}
+	return tftypes.NewValue(emailSetType, elems)
+}
+
+// encode turns a Roster into a response value; nil is a null object.
+func encode(r *Roster) (*tfprotov6.DynamicValue, error) {
+	if r == nil {
+		dv, err := tfprotov6.NewDynamicValue(rosterType, tftypes.NewValue(rosterType, nil))
+		return &dv, err
+	}
+	a := map[string]tftypes.Value{
+		"id": strValue(r.ID), "filter": strValue(r.Filter), "unmanaged": strValue(r.Unmanaged),
+		"unmanaged_users": stringSet(r.UnmanagedUsers, r.UnmanagedUsersUnknown),
+	}
+	switch n := r.MaxParallelWrites; {
+	case n.Unknown:
+		a["max_parallel_writes"] = tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)
+	case n.Null:
+		a["max_parallel_writes"] = tftypes.NewValue(tftypes.Number, nil)
+	default:
+		a["max_parallel_writes"] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(n.V))
+	}
+	switch {
+	case r.UsersUnknown:
+		a["user"] = tftypes.NewValue(usersType, tftypes.UnknownValue)
+	case r.Users == nil:
+		a["user"] = tftypes.NewValue(usersType, nil)
+	default:
+		m := make(map[string]tftypes.Value, len(r.Users))
+		for k, p := range r.Users {
+			pa := make(map[string]tftypes.Value, numAttrs+1)
+			for i, name := range attrNames {
+				pa[name] = strValue(p.Attrs[i])
+			}
+			switch {
+			case p.Active.Unknown:
+				pa["active"] = tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue)
+			case p.Active.Null:
+				pa["active"] = tftypes.NewValue(tftypes.Bool, nil)
+			default:
+				pa["active"] = tftypes.NewValue(tftypes.Bool, p.Active.V)
+			}
+			m[k] = tftypes.NewValue(personType, pa)
+		}
+		a["user"] = tftypes.NewValue(usersType, m)
+	}
+	switch {
+	case r.TeamsUnknown:
+		a["teams"] = tftypes.NewValue(teamsType, tftypes.UnknownValue)
+	case r.Teams == nil:
+		a["teams"] = tftypes.NewValue(teamsType, nil)
+	default:
+		m := make(map[string]tftypes.Value, len(r.Teams))
+		for k, members := range r.Teams {
+			m[k] = stringSet(members, false)
+			if members == nil {
+				m[k] = stringSet([]string{}, false)
+			}
+		}
+		a["teams"] = tftypes.NewValue(teamsType, m)
+	}
+	switch {
+	case r.IDsUnknown:
+		a["ids"] = tftypes.NewValue(idsType, tftypes.UnknownValue)
+	case r.IDs == nil:
+		a["ids"] = tftypes.NewValue(idsType, nil)
+	default:
+		m := make(map[string]tftypes.Value, len(r.IDs))
+		for k, id := range r.IDs {
+			m[k] = strValue(id)
+		}
+		a["ids"] = tftypes.NewValue(idsType, m)
+	}
+	dv, err := tfprotov6.NewDynamicValue(rosterType, tftypes.NewValue(rosterType, a))
+	return &dv, err
+}
+
+func decodePrivate(b []byte) *Private {
+	p := &Private{}
+	if len(b) > 0 {
+		_ = json.Unmarshal(b, p)
+	}
+	return p
+}
+
+func encodePrivate(p *Private) []byte {
+	if p == nil {
+		return nil
+	}
+	b, _ := json.Marshal(p)
+	return b
+}
+
+// --- diagnostics ---
+
+func detail(action diagnostics.Action, what, id string, err error) string {
+	return diagnostics.Detail(diagnostics.Call{API: diagnostics.SCIM, Action: action, What: what, ID: id}, err)
+}
+
+func diagnostic(p Problem) *tfprotov6.Diagnostic {
+	d := &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityError, Summary: p.Summary, Detail: p.Detail}
+	if p.Warning {
+		d.Severity = tfprotov6.DiagnosticSeverityWarning
+	}
+	if len(p.Path) > 0 {
+		path := tftypes.NewAttributePath()
+		for _, step := range p.Path {
+			if strings.HasPrefix(step, "[") && strings.HasSuffix(step, "]") {
+				path = path.WithElementKeyString(step[1 : len(step)-1])
+			} else {
+				path = path.WithAttributeName(step)
+			}
+		}
+		d.Attribute = path
+	}
+	return d
+}
+
+func toDiagnostics(ps []Problem) []*tfprotov6.Diagnostic {
+	out := make([]*tfprotov6.Diagnostic, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, diagnostic(p))
+	}
+	return out
+}
+
+func errorDiag(summary string, err error) []*tfprotov6.Diagnostic {
+	return errorText(summary, err.Error())
+}
+
+func errorText(summary, detail string) []*tfprotov6.Diagnostic {
+	return []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail}}
+}
+
+// client returns the SCIM client, or diagnostics saying why there is none.
+// pending (settings known only after apply) is not an error.
+func (s *Server) client() (*scim.Client, bool, []*tfprotov6.Diagnostic) {
+	var cs Clients
+	if s.clients != nil {
+		cs = s.clients()
+	}
+	if cs == nil {
+		return nil, false, errorText("Provider not configured", TypeName+" was called before the provider was configured. This is a bug in the provider.")
+	}
+	c, pending, summary, detail := cs.SCIM()
+	if pending || c != nil {
+		return c, pending, nil
+	}
+	return nil, false, []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail}}
+}
+
+// --- RPCs ---
+
+// GetMetadata names the one resource this server serves.
+func (s *Server) GetMetadata(context.Context, *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
+	return &tfprotov6.GetMetadataResponse{
+		ServerCapabilities: &tfprotov6.ServerCapabilities{GetProviderSchemaOptional: true},
+		Resources:          []tfprotov6.ResourceMetadata{{TypeName: TypeName}},
+	}, nil
+}
+
+// GetProviderSchema returns the resource's schema. The provider block's
+// schema is the framework side's: this server declares none.
+func (s *Server) GetProviderSchema(context.Context, *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
+	return &tfprotov6.GetProviderSchemaResponse{
+		ServerCapabilities: &tfprotov6.ServerCapabilities{GetProviderSchemaOptional: true},
+		ResourceSchemas:    map[string]*tfprotov6.Schema{TypeName: schema()},
+	}, nil
+}
+
+// GetResourceIdentitySchemas returns none: the roster has no identity.
+func (s *Server) GetResourceIdentitySchemas(context.Context, *tfprotov6.GetResourceIdentitySchemasRequest) (*tfprotov6.GetResourceIdentitySchemasResponse, error) {
+	return &tfprotov6.GetResourceIdentitySchemasResponse{IdentitySchemas: map[string]*tfprotov6.ResourceIdentitySchema{}}, nil
+}
+
+// ValidateProviderConfig leaves the provider block to the framework side.
+func (s *Server) ValidateProviderConfig(_ context.Context, req *tfprotov6.ValidateProviderConfigRequest) (*tfprotov6.ValidateProviderConfigResponse, error) {
+	return &tfprotov6.ValidateProviderConfigResponse{PreparedConfig: req.Config}, nil
+}
+
+// ConfigureProvider does nothing: the clients are the framework side's.
+func (s *Server) ConfigureProvider(context.Context, *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
+	return &tfprotov6.ConfigureProviderResponse{}, nil
+}
+
+// StopProvider does nothing: writes in flight finish, as on the framework side.
+func (s *Server) StopProvider(context.Context, *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
+	return &tfprotov6.StopProviderResponse{}, nil
+}
+
+// ValidateResourceConfig checks the configuration without the server.
+func (s *Server) ValidateResourceConfig(_ context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	c, err := decode(req.Config)
+	if err != nil {
+		return &tfprotov6.ValidateResourceConfigResponse{Diagnostics: errorDiag("Invalid configuration", err)}, nil
+	}
+	if c == nil {
+		return &tfprotov6.ValidateResourceConfigResponse{}, nil
+	}
+	return &tfprotov6.ValidateResourceConfigResponse{Diagnostics: toDiagnostics(Validate(c))}, nil
+}
+
+// UpgradeResourceState hands the stored JSON back as it is: there is one
+// schema version, and Terraform decodes JSON as well as msgpack, so a state
+// of thousands of people is not decoded and encoded again for nothing.
+func (s *Server) UpgradeResourceState(_ context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	if req.RawState == nil || len(req.RawState.JSON) == 0 {
+		return &tfprotov6.UpgradeResourceStateResponse{Diagnostics: errorText("Cannot read state",
+			TypeName+" state holds no JSON; it was not written by this provider.")}, nil
+	}
+	if req.Version != 0 {
+		return &tfprotov6.UpgradeResourceStateResponse{Diagnostics: errorDiag("Cannot read state",
+			fmt.Errorf("%s state has schema version %d; this provider knows version 0", TypeName, req.Version))}, nil
+	}
+	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &tfprotov6.DynamicValue{JSON: req.RawState.JSON}}, nil
+}
+
+// ReadResource refreshes the roster from one listing of its scope.
+func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}
+	state, err := decode(req.CurrentState)
+	if err != nil || state == nil {
+		if err != nil {
+			resp.Diagnostics = errorDiag("Cannot read state", err)
+		}
+		return resp, nil
+	}
+	c, pending, diags := s.client()
+	if diags != nil || pending {
+		resp.Diagnostics = diags
+		return resp, nil // pending: refreshed by the next plan, once the settings are known
+	}
+	fresh, priv, err := Read(ctx, c, state, decodePrivate(req.Private))
+	if err != nil {
+		resp.Diagnostics = errorDiag("Error reading SCIM users", errors.New(detail(diagnostics.ActionRead, "SCIM users", scopeText(state.Filter), err)))
+		return resp, nil
+	}
+	if resp.NewState, err = encode(fresh); err != nil {
+		resp.Diagnostics = errorDiag("Cannot encode state", err)
+	}
+	resp.Private = encodePrivate(priv)
+	return resp, nil
+}
+
+// PlanResourceChange plans the people, and names whom the unmanaged policy
+// will act on.
+func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	resp := &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate}
+	config, err := decode(req.Config)
+	if err != nil {
+		resp.Diagnostics = errorDiag("Invalid configuration", err)
+		return resp, nil
+	}
+	if config == nil {
+		return resp, nil // destroy
+	}
+	prior, err := decode(req.PriorState)
+	if err != nil {
+		resp.Diagnostics = errorDiag("Cannot read state", err)
+		return resp, nil
+	}
+	list := func(ctx context.Context, filter string) (map[string]Found, error) {
+		c, pending, diags := s.client()
+		if pending {
+			return nil, ErrScopeUnknown
+		}
+		if diags != nil {
+			return nil, errors.New(diags[0].Summary + ": " + diags[0].Detail)
+		}
+		return ListerFor(c)(ctx, filter)
+	}
+	res, err := Plan(ctx, prior, config, decodePrivate(req.PriorPrivate), list)
+	if err != nil {
+		resp.Diagnostics = errorDiag("Error listing SCIM users", errors.New(detail(diagnostics.ActionList, "SCIM users", scopeText(config.Filter), err)))
+		return resp, nil
+	}
+	resp.Diagnostics = toDiagnostics(res.Problems)
+	if resp.PlannedState, err = encode(res.Planned); err != nil {
+		resp.Diagnostics = append(resp.Diagnostics, errorDiag("Cannot encode plan", err)...)
+	}
+	resp.PlannedPrivate = encodePrivate(res.Private)
+	return resp, nil
+}
+
+// ApplyResourceChange sends the writes and records each one that succeeded.
+func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	resp := &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Private: req.PlannedPrivate}
+	prior, err := decode(req.PriorState)
+	if err != nil {
+		resp.Diagnostics = errorDiag("Cannot read state", err)
+		return resp, nil
+	}
+	planned, err := decode(req.PlannedState)
+	if err != nil {
+		resp.Diagnostics = errorDiag("Cannot read plan", err)
+		return resp, nil
+	}
+	config, err := decode(req.Config)
+	if err != nil {
+		resp.Diagnostics = errorDiag("Cannot read configuration", err)
+		return resp, nil
+	}
+	if planned == nil {
+		// Destroy forgets the people and touches no one: a roster whose
+		// first apply partly failed is tainted, and its replacement must
+		// not take anyone's access away.
+		resp.NewState, _ = encode(nil)
+		return resp, nil
+	}
+	c, _, diags := s.client()
+	if diags != nil {
+		resp.Diagnostics = diags
+		return resp, nil
+	}
+	res := Apply(ctx, c, prior, planned, config, decodePrivate(req.PlannedPrivate))
+	resp.Diagnostics = toDiagnostics(res.Problems)
+	if resp.NewState, err = encode(res.State); err != nil {
+		resp.Diagnostics = append(resp.Diagnostics, errorDiag("Cannot encode state", err)...)
+	}
+	resp.Private = encodePrivate(res.Private)
+	return resp, nil
+}
+
+// ImportResourceState reads every user of the scope the ID names.
+func (s *Server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	resp := &tfprotov6.ImportResourceStateResponse{}
+	c, pending, diags := s.client()
+	if pending {
+		diags = errorDiag("Cannot import yet", errors.New("the provider's SCIM settings are known only after apply; import once they are known"))
+	}
+	if diags != nil {
+		resp.Diagnostics = diags
+		return resp, nil
+	}
+	r, priv, err := Import(ctx, c, req.ID)
+	if err != nil {
+		resp.Diagnostics = errorDiag("Cannot import "+TypeName, errors.New(detail(diagnostics.ActionImport, "SCIM users", req.ID, err)))
+		return resp, nil
+	}
+	state, err := encode(r)
+	if err != nil {
+		resp.Diagnostics = errorDiag("Cannot encode state", err)
+		return resp, nil
+	}
+	resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: TypeName, State: state, Private: encodePrivate(priv)}}
+	return resp, nil
+}
+
+func unsupported[T any](resp T, what string, set func(T, []*tfprotov6.Diagnostic)) (T, error) {
+	set(resp, errorDiag("Not supported", errors.New(TypeName+" does not support "+what+".")))
+	return resp, nil
+}
+
+// MoveResourceState is not supported: people move in and out of a roster
+// by listing them (see the guide), not by moved blocks.
+func (s *Server) MoveResourceState(context.Context, *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
+	return unsupported(&tfprotov6.MoveResourceStateResponse{}, "moved blocks from other resource types",
+		func(r *tfprotov6.MoveResourceStateResponse, d []*tfprotov6.Diagnostic) { r.Diagnostics = d })
+}
+
+// UpgradeResourceIdentity is not supported: the roster has no identity.
+func (s *Server) UpgradeResourceIdentity(context.Context, *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
+	return unsupported(&tfprotov6.UpgradeResourceIdentityResponse{}, "resource identity",
+		func(r *tfprotov6.UpgradeResourceIdentityResponse, d []*tfprotov6.Diagnostic) { r.Diagnostics = d })
+}
+
+// GenerateResourceConfig leaves configuration generation to the CLI.
+func (s *Server) GenerateResourceConfig(context.Context, *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
+	return unsupported(&tfprotov6.GenerateResourceConfigResponse{}, "provider-generated configuration",
+		func(r *tfprotov6.GenerateResourceConfigResponse, d []*tfprotov6.Diagnostic) { r.Diagnostics = d })
+}
+
+// The server serves no data source, function or ephemeral resource; the mux
+// routes none to it.
+
+func (s *Server) ValidateDataResourceConfig(context.Context, *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	return nil, errors.New("no data sources")
+}
+
+func (s *Server) ReadDataSource(context.Context, *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	return nil, errors.New("no data sources")
+}
+
+func (s *Server) CallFunction(context.Context, *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
+	return nil, errors.New("no functions")
+}
+
+func (s *Server) GetFunctions(context.Context, *tfprotov6.GetFunctionsRequest) (*tfprotov6.GetFunctionsResponse, error) {
+	return &tfprotov6.GetFunctionsResponse{Functions: map[string]*tfprotov6.Function{}}, nil
+}
+
+func (s *Server) ValidateEphemeralResourceConfig(context.Context, *tfprotov6.ValidateEphemeralResourceConfigRequest) (*tfprotov6.ValidateEphemeralResourceConfigResponse, error) {
+	return nil, errors.New("no ephemeral resources")
+}
+
+func (s *Server) OpenEphemeralResource(context.Context, *tfprotov6.OpenEphemeralResourceRequest) (*tfprotov6.OpenEphemeralResourceResponse, error) {
+	return nil, errors.New("no ephemeral resources")
+}
+
+func (s *Server) RenewEphemeralResource(context.Context, *tfprotov6.RenewEphemeralResourceRequest) (*tfprotov6.RenewEphemeralResourceResponse, error) {
+	return nil, errors.New("no ephemeral resources")
+}
+
+func (s *Server) CloseEphemeralResource(context.Context, *tfprotov6.CloseEphemeralResourceRequest) (*tfprotov6.CloseEphemeralResourceResponse, error) {
+	return nil, errors.New("no ephemeral resources")
+}

@@ -1,0 +1,197 @@
+package roster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
+	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+)
+
+// listScope reads every user matching filter, page by page (the server's
+// page size: 5,000 users are 25 requests with mockhub's 200).
+func listScope(ctx context.Context, c *scim.Client, filter string, fn func(*scim.User)) error {
+	return c.EachUser(ctx, filter, 0, func(u *scim.User) error {
+		fn(u)
+		return nil
+	})
+}
+
+// ListerFor is the Lister Plan uses, reading through c.
+func ListerFor(c *scim.Client) Lister {
+	return func(ctx context.Context, filter string) (map[string]Found, error) {
+		out := map[string]Found{}
+		err := listScope(ctx, c, filter, func(u *scim.User) {
+			out[strings.ToLower(u.UserName)] = Found{UserName: u.UserName, ID: u.ID, Active: u.IsActive(), Person: personFrom(u)}
+		})
+		return out, err
+	}
+}
+
+// personFrom is what the server holds of u, as a users entry.
+func personFrom(u *scim.User) *Person {
+	p := &Person{Active: Bool{V: u.IsActive()}}
+	for i := range p.Attrs {
+		p.Attrs[i] = nullStr()
+	}
+	p.Attrs[attrDisplayName] = orNull(u.DisplayName)
+	p.Attrs[attrExternalID] = orNull(u.ExternalID)
+	p.Attrs[attrRole] = known("member")
+	if u.Name != nil {
+		p.Attrs[attrGivenName] = orNull(u.Name.GivenName)
+		p.Attrs[attrFamilyName] = orNull(u.Name.FamilyName)
+	}
+	if u.Docker != nil {
+		if u.Docker.Role != "" {
+			p.Attrs[attrRole] = known(u.Docker.Role)
+		}
+		p.Attrs[attrOrgName] = orNull(u.Docker.Org)
+		p.Attrs[attrTeamName] = orNull(u.Docker.Team)
+	}
+	return p
+}
+
+// Read refreshes state from one listing of the scope: each listed person
+// gets what the server holds; one the listing misses is fetched by id (it
+// may have left the filter's scope yet still be this roster's) and
+// dropped from state only when gone, so the next plan creates it again;
+// and unmanaged_users is recomputed. Teams are read one group each.
+func Read(ctx context.Context, c *scim.Client, state *Roster, priv *Private) (*Roster, *Private, error) {
+	if priv == nil {
+		priv = &Private{}
+	}
+	out := *state
+	out.Users = make(map[string]*Person, len(state.Users))
+	out.IDs = make(map[string]Str, len(state.Users))
+	out.IDsUnknown, out.UsersUnknown, out.UnmanagedUsersUnknown = false, false, false
+	next := &Private{Configured: priv.Configured, Unmanaged: map[string]string{}}
+	keys := state.keysByLower()
+	policy := state.policy()
+
+	nameByID := map[string]string{}
+	var unmanaged []string
+	err := listScope(ctx, c, state.filter(), func(u *scim.User) {
+		lower := strings.ToLower(u.UserName)
+		if k, ok := keys[lower]; ok {
+			out.Users[k] = personFrom(u)
+			out.IDs[k] = known(u.ID)
+			nameByID[u.ID] = k
+			return
+		}
+		nameByID[u.ID] = u.UserName
+		if policy == PolicyDeactivate && !u.IsActive() {
+			return
+		}
+		unmanaged = append(unmanaged, u.UserName)
+		next.Unmanaged[lower] = u.ID
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, k := range sortedKeys(state.Users) {
+		if _, seen := out.Users[k]; seen {
+			continue
+		}
+		id := state.IDs[k].value()
+		if id == "" {
+			continue
+		}
+		u, err := c.GetUser(ctx, id)
+		if errors.Is(err, httpx.ErrNotFound) {
+			continue // gone: the next plan creates it again
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		out.Users[k] = personFrom(u)
+		out.IDs[k] = known(u.ID)
+		nameByID[u.ID] = k
+	}
+	slices.Sort(unmanaged)
+	out.UnmanagedUsers = unmanaged
+	if out.UnmanagedUsers == nil {
+		out.UnmanagedUsers = []string{}
+	}
+
+	if state.Teams != nil {
+		out.Teams = make(map[string][]string, len(state.Teams))
+		for _, team := range sortedKeys(state.Teams) {
+			members, err := readTeam(ctx, c, team, state.Teams[team], nameByID)
+			if err != nil {
+				return nil, nil, fmt.Errorf("reading team %q: %w", team, err)
+			}
+			out.Teams[team] = members
+		}
+	}
+	return &out, next, nil
+}
+
+// readTeam returns the emails of the members of group team, spelled as
+// prior spells them where it names the same person.
+func readTeam(ctx context.Context, c *scim.Client, team string, prior []string, nameByID map[string]string) ([]string, error) {
+	g, err := c.FindGroupByDisplayName(ctx, team)
+	if errors.Is(err, httpx.ErrNotFound) {
+		return []string{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	spelling := map[string]string{}
+	for _, m := range prior {
+		spelling[strings.ToLower(m)] = m
+	}
+	out := make([]string, 0, len(g.Members))
+	for _, m := range g.Members {
+		name, ok := nameByID[m.Value]
+		if !ok {
+			u, err := c.GetUser(ctx, m.Value)
+			if err != nil {
+				if errors.Is(err, httpx.ErrNotFound) {
+					continue
+				}
+				return nil, err
+			}
+			name = u.UserName
+			nameByID[m.Value] = name
+		}
+		if s, ok := spelling[strings.ToLower(name)]; ok {
+			name = s
+		}
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// Import reads every user of a scope into a new roster: importID is a SCIM
+// filter, or AllUsers. Nothing is configured yet, so every setting stays
+// the identity provider's until a configuration sets it.
+func Import(ctx context.Context, c *scim.Client, importID string) (*Roster, *Private, error) {
+	id := strings.TrimSpace(importID)
+	if id == "" {
+		return nil, nil, fmt.Errorf("the import ID must be a SCIM filter (e.g. userName ew \"@example.com\") or %q for every user", AllUsers)
+	}
+	r := &Roster{
+		ID:                known(id),
+		Filter:            known(id),
+		Unmanaged:         known(PolicyIgnore),
+		MaxParallelWrites: Int{V: DefaultMaxParallelWrites},
+		Users:             map[string]*Person{},
+		IDs:               map[string]Str{},
+		UnmanagedUsers:    []string{},
+	}
+	if id == AllUsers {
+		r.Filter = nullStr()
+	}
+	err := listScope(ctx, c, r.filter(), func(u *scim.User) {
+		r.Users[u.UserName] = personFrom(u)
+		r.IDs[u.UserName] = known(u.ID)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, &Private{}, nil
+}

@@ -1,0 +1,206 @@
+package roster
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+)
+
+func person(given string) *Person {
+	p := &Person{Active: Bool{Null: true}}
+	for i := range p.Attrs {
+		p.Attrs[i] = nullStr()
+	}
+	if given != "" {
+		p.Attrs[attrGivenName] = known(given)
+	}
+	return p
+}
+
+func serverPerson(given, display string) *Person {
+	p := person(given)
+	p.Attrs[attrRole] = known("member")
+	p.Attrs[attrDisplayName] = orNull(display)
+	p.Active = Bool{V: true}
+	return p
+}
+
+// withNulls makes the zero values of r's scalar settings null, as a
+// configuration that leaves them out decodes.
+func withNulls(r *Roster) *Roster {
+	if r.Filter == (Str{}) {
+		r.Filter = nullStr()
+	}
+	if r.Unmanaged == (Str{}) {
+		r.Unmanaged = nullStr()
+	}
+	if r.MaxParallelWrites == (Int{}) {
+		r.MaxParallelWrites = Int{Null: true}
+	}
+	return r
+}
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		r    *Roster
+		want string // substring of the first problem's summary; "" for none
+	}{
+		{"ok", &Roster{Users: map[string]*Person{"a@x.example": person("A")}}, ""},
+		{"not an email", &Roster{Users: map[string]*Person{"nobody": person("")}}, "Invalid email"},
+		{"same person twice", &Roster{Users: map[string]*Person{"a@x.example": person(""), "A@x.example": person("")}}, "One person listed twice"},
+		{"bad policy", &Roster{Unmanaged: known("purge")}, "Invalid unmanaged policy"},
+		{"too parallel", &Roster{MaxParallelWrites: Int{V: 1000}}, "Invalid max_parallel_writes"},
+		{"team member not listed", &Roster{Users: map[string]*Person{"a@x.example": person("")},
+			Teams: map[string][]string{"moby:dev": {"b@x.example"}}}, "Team member not listed"},
+		{"team key", &Roster{Teams: map[string][]string{"dev": {}}}, "Invalid team key"},
+		{"unknown users pass", &Roster{UsersUnknown: true}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := Validate(withNulls(tc.r))
+			switch {
+			case tc.want == "" && len(got) > 0:
+				t.Fatalf("problems: %+v", got)
+			case tc.want != "" && (len(got) == 0 || !strings.Contains(got[0].Summary, tc.want)):
+				t.Fatalf("want %q, got %+v", tc.want, got)
+			}
+		})
+	}
+}
+
+func noList(context.Context, string) (map[string]Found, error) {
+	panic("the plan listed the scope")
+}
+
+// A setting the configuration does not set keeps the server's value; one
+// it stopped setting is given back; a new person gets Docker's defaults.
+func TestPlanOwnership(t *testing.T) {
+	t.Parallel()
+	prior := &Roster{
+		Unmanaged: known(PolicyIgnore), Filter: nullStr(),
+		Users:          map[string]*Person{"a@x.example": serverPerson("Ann", "ann00"), "b@x.example": serverPerson("Bob", "bob00")},
+		IDs:            map[string]Str{"a@x.example": known("1"), "b@x.example": known("2")},
+		UnmanagedUsers: []string{},
+	}
+	config := &Roster{Filter: nullStr(), Unmanaged: nullStr(), MaxParallelWrites: Int{Null: true},
+		Users: map[string]*Person{"a@x.example": person(""), "b@x.example": person(""), "c@x.example": person("Cy")}}
+	priv := &Private{Configured: map[string]uint8{"b@x.example": 1 << attrGivenName}}
+	res, err := Plan(context.Background(), prior, config, priv, noList)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Planned
+	if got := p.Users["a@x.example"].Attrs[attrGivenName]; got != known("Ann") {
+		t.Errorf("a's given_name, never configured, is %+v: want the server's", got)
+	}
+	if got := p.Users["b@x.example"].Attrs[attrGivenName]; !got.Null {
+		t.Errorf("b's given_name, no longer configured, is %+v: want given back (null)", got)
+	}
+	c := p.Users["c@x.example"]
+	if c.Attrs[attrRole] != known("member") || !c.Attrs[attrDisplayName].Unknown || !c.Active.V || !p.IDs["c@x.example"].Unknown {
+		t.Errorf("new person planned %+v, id %+v", c, p.IDs["c@x.example"])
+	}
+}
+
+// Under delete, the plan names each unmanaged user in a warning, plans
+// unmanaged_users empty, and records their ids for apply; a person dropped
+// from the roster joins them.
+func TestPlanUnmanagedDelete(t *testing.T) {
+	t.Parallel()
+	prior := &Roster{
+		Unmanaged: known(PolicyDelete), Filter: nullStr(),
+		Users:          map[string]*Person{"a@x.example": serverPerson("Ann", ""), "gone@x.example": serverPerson("G", "")},
+		IDs:            map[string]Str{"a@x.example": known("1"), "gone@x.example": known("9")},
+		UnmanagedUsers: []string{"eve@x.example"},
+	}
+	config := &Roster{Filter: nullStr(), Unmanaged: known(PolicyDelete), MaxParallelWrites: Int{Null: true},
+		Users: map[string]*Person{"a@x.example": person("")}}
+	priv := &Private{Unmanaged: map[string]string{"eve@x.example": "7"}}
+	res, err := Plan(context.Background(), prior, config, priv, noList)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Planned.UnmanagedUsers) != 0 {
+		t.Errorf("unmanaged_users planned %v, want empty", res.Planned.UnmanagedUsers)
+	}
+	if len(res.Problems) != 1 || !res.Problems[0].Warning || !strings.Contains(res.Problems[0].Detail, "eve@x.example") ||
+		!strings.Contains(res.Problems[0].Detail, "gone@x.example") {
+		t.Fatalf("want one warning naming eve and gone, got %+v", res.Problems)
+	}
+	if res.Private.Unmanaged["eve@x.example"] != "7" || res.Private.Unmanaged["gone@x.example"] != "9" {
+		t.Errorf("ids for apply: %v", res.Private.Unmanaged)
+	}
+	acts := unmanagedToActOn(res.Planned, res.Private)
+	var who []string
+	for lower := range acts {
+		who = append(who, lower)
+	}
+	slices.Sort(who)
+	if strings.Join(who, ",") != "eve@x.example,gone@x.example" {
+		t.Errorf("apply would act on %v", who)
+	}
+}
+
+// A new roster lists its scope once, adopts a listed person who exists
+// with what the server holds, and never names a listed person unmanaged.
+func TestPlanCreateAdopts(t *testing.T) {
+	t.Parallel()
+	listed := 0
+	list := func(context.Context, string) (map[string]Found, error) {
+		listed++
+		return map[string]Found{
+			"a@x.example": {UserName: "A@x.example", ID: "1", Active: true, Person: serverPerson("Ann", "ann00")},
+			"z@x.example": {UserName: "z@x.example", ID: "26", Active: true, Person: serverPerson("Zed", "")},
+		}, nil
+	}
+	config := &Roster{Filter: nullStr(), Unmanaged: nullStr(), MaxParallelWrites: Int{Null: true},
+		Users: map[string]*Person{"a@x.example": person("")}}
+	res, err := Plan(context.Background(), nil, config, nil, list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Planned
+	if listed != 1 || p.IDs["a@x.example"] != known("1") || p.Users["a@x.example"].Attrs[attrDisplayName] != known("ann00") {
+		t.Fatalf("listed %d times; planned %+v id %+v", listed, p.Users["a@x.example"], p.IDs["a@x.example"])
+	}
+	if strings.Join(p.UnmanagedUsers, ",") != "z@x.example" {
+		t.Fatalf("unmanaged_users %v", p.UnmanagedUsers)
+	}
+}
+
+// runBounded never has more than n writes in flight.
+func TestRunBounded(t *testing.T) {
+	t.Parallel()
+	var inFlight, peak atomic.Int32
+	writes := make([]*write, 50)
+	for i := range writes {
+		writes[i] = &write{run: func(context.Context) (*scim.User, error) {
+			n := inFlight.Add(1)
+			for {
+				p := peak.Load()
+				if n <= p || peak.CompareAndSwap(p, n) {
+					break
+				}
+			}
+			time.Sleep(2 * time.Millisecond)
+			inFlight.Add(-1)
+			return &scim.User{}, nil
+		}}
+	}
+	runBounded(context.Background(), 3, writes)
+	if peak.Load() != 3 {
+		t.Fatalf("peak in flight %d, want 3", peak.Load())
+	}
+	for i, w := range writes {
+		if w.user == nil || w.err != nil {
+			t.Fatalf("write %d did not run: %+v", i, w)
+		}
+	}
+}
