@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"time"
@@ -86,6 +87,11 @@ func (d *providerData) httpOptions(secrets ...string) httpx.Options {
 		Logger:       tflogLogger{secrets: secrets},
 		Secrets:      secrets,
 	}
+}
+
+// modelSource is a plan or a state: what a CRUD method reads its model from.
+type modelSource interface {
+	Get(ctx context.Context, target any) diag.Diagnostics
 }
 
 // lazyClient builds a client the first time an operation needs it, so

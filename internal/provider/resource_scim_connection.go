@@ -237,13 +237,8 @@ func (r *SCIMConnectionResource) Configure(_ context.Context, req resource.Confi
 // Create enables SCIM. When SCIM is already on it fails and points to
 // import, so that a token an IdP depends on is never rotated by surprise.
 func (r *SCIMConnectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan scimConnectionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	client := r.data.hubClient(&resp.Diagnostics, "docker_scim_connection")
-	if client == nil {
+	plan, client, ok := r.start(ctx, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	ref := refFromModel(plan)
@@ -268,17 +263,24 @@ func (r *SCIMConnectionResource) Create(ctx context.Context, req resource.Create
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, ref.identity())...)
 }
 
+// start reads the model from src and gets the management client, or adds
+// the diagnostics that say why it cannot.
+func (r *SCIMConnectionResource) start(ctx context.Context, src modelSource, diags *diag.Diagnostics) (scimConnectionModel, *hub.Client, bool) {
+	var m scimConnectionModel
+	diags.Append(src.Get(ctx, &m)...)
+	if diags.HasError() {
+		return m, nil, false
+	}
+	client := r.data.hubClient(diags, "docker_scim_connection")
+	return m, client, client != nil
+}
+
 // Read refreshes base_url. SCIM disabled outside Terraform removes the
 // resource, so the next plan enables it again; the token is kept from
 // state, since Docker never shows it again.
 func (r *SCIMConnectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state scimConnectionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	client := r.data.hubClient(&resp.Diagnostics, "docker_scim_connection")
-	if client == nil {
+	state, client, ok := r.start(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	ref := refFromModel(state)
@@ -341,13 +343,8 @@ func (r *SCIMConnectionResource) Update(ctx context.Context, req resource.Update
 // the organization. SCIM already off, or a connection already gone, counts
 // as done.
 func (r *SCIMConnectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state scimConnectionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	client := r.data.hubClient(&resp.Diagnostics, "docker_scim_connection")
-	if client == nil {
+	state, client, ok := r.start(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	ref := refFromModel(state)

@@ -262,13 +262,8 @@ func (r *SCIMUserResource) planIdPOwned(ctx context.Context, req resource.Modify
 // is reactivated and brought to the configuration, as an IdP does when it
 // assigns someone again.
 func (r *SCIMUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan scimUserModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	client := r.data.scimClient(&resp.Diagnostics, "docker_scim_user")
-	if client == nil {
+	plan, client, ok := r.start(ctx, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 
@@ -294,6 +289,18 @@ func (r *SCIMUserResource) Create(ctx context.Context, req resource.CreateReques
 	r.data.users.Put(created)
 	resp.Diagnostics.Append(r.saveUser(ctx, &resp.State, resp.Private, resp.Identity, created, plan)...)
 	resp.Diagnostics.Append(r.rememberConfigured(ctx, req.Config, resp.Private)...)
+}
+
+// start reads the model from src and gets the SCIM client, or adds the
+// diagnostics that say why it cannot.
+func (r *SCIMUserResource) start(ctx context.Context, src modelSource, diags *diag.Diagnostics) (scimUserModel, *scim.Client, bool) {
+	var m scimUserModel
+	diags.Append(src.Get(ctx, &m)...)
+	if diags.HasError() {
+		return m, nil, false
+	}
+	client := r.data.scimClient(diags, "docker_scim_user")
+	return m, client, client != nil
 }
 
 // Read refreshes the user. A user deleted outside Terraform is removed from
@@ -381,13 +388,8 @@ func (r *SCIMUserResource) Update(ctx context.Context, req resource.UpdateReques
 // Delete deletes or deactivates the user, as on_destroy says. A user that is
 // already gone counts as deleted.
 func (r *SCIMUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state scimUserModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	client := r.data.scimClient(&resp.Diagnostics, "docker_scim_user")
-	if client == nil {
+	state, client, ok := r.start(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	id := state.ID.ValueString()
