@@ -336,31 +336,22 @@ func exitCode(err error) int {
 	return -1
 }
 
-// TestAccCLI_interruptKeepsStateAccurate: Ctrl-C during an apply of 30
-// users stops within seconds, and the state then records exactly the users
-// that exist on the server: nothing created but unrecorded, nothing
-// recorded but missing.
-func TestAccCLI_interruptKeepsStateAccurate(t *testing.T) {
-	t.Parallel()
-	h := newHub(t)
-	w := newCLIWork(t, h.scimProvider()+`
-resource "docker_scim_user" "u" {
-  count     = 30
-  user_name = format("sigint%02d@moby.example", count.index)
-}
-`)
-	setFaults(t, h, map[string]any{"latency_ms": 400})
-
+// interruptApplyAfterCreates runs apply, sends it SIGINT once mockhub has
+// received a few creates, fails the test unless the CLI stops within a few
+// seconds, and returns what it printed.
+func (w *cliWork) interruptApplyAfterCreates(h *testHub, env []string, extraArgs ...string) string {
+	t := w.t
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd, stdout, stderr := w.command(ctx, nil, "apply", "-auto-approve", "-no-color", "-input=false", "-parallelism=3")
+	args := append([]string{"apply", "-auto-approve", "-no-color", "-input=false"}, extraArgs...)
+	cmd, stdout, stderr := w.command(ctx, env, args...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 
-	// Interrupt once a few creates have been sent.
 	deadline := time.Now().Add(time.Minute)
 	for h.requestsTo("POST /v2/scim/2.0/Users") < 5 {
 		if time.Now().After(deadline) {
@@ -378,12 +369,31 @@ resource "docker_scim_user" "u" {
 	interrupted := time.Now()
 	select {
 	case <-done: //nolint:errcheck // an interrupted apply exits non-zero; what matters is how soon
-	case <-time.After(20 * time.Second):
-		t.Fatalf("apply still running 20s after SIGINT:\n%s%s", stdout, stderr)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("apply still running 30s after SIGINT:\n%s%s", stdout, stderr)
 	}
 	if took := time.Since(interrupted); took > 5*time.Second {
 		t.Errorf("apply took %s to stop after SIGINT, want a few seconds", took)
 	}
+	return stdout.String() + stderr.String()
+}
+
+// TestAccCLI_interruptKeepsStateAccurate: Ctrl-C during an apply of 30
+// users stops within seconds, and the state then records exactly the users
+// that exist on the server: nothing created but unrecorded, nothing
+// recorded but missing.
+func TestAccCLI_interruptKeepsStateAccurate(t *testing.T) {
+	t.Parallel()
+	h := newHub(t)
+	w := newCLIWork(t, h.scimProvider()+`
+resource "docker_scim_user" "u" {
+  count     = 30
+  user_name = format("sigint%02d@moby.example", count.index)
+}
+`)
+	setFaults(t, h, map[string]any{"latency_ms": 400})
+
+	out := w.interruptApplyAfterCreates(h, nil, "-parallelism=3")
 	setFaults(t, h, map[string]any{})
 
 	server := map[string]string{} // id → userName
@@ -395,7 +405,7 @@ resource "docker_scim_user" "u" {
 		state[fmt.Sprint(v["id"])] = addr
 	}
 	if len(server) == 0 || len(server) == 30 {
-		t.Fatalf("the server holds %d users: the interrupt did not land mid-apply\n%s%s", len(server), stdout, stderr)
+		t.Fatalf("the server holds %d users: the interrupt did not land mid-apply\n%s", len(server), out)
 	}
 	for id, name := range server {
 		if _, ok := state[id]; !ok {

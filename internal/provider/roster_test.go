@@ -1,16 +1,13 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 )
 
 // rosterPerson is one entry of a test roster's users.
@@ -549,39 +546,9 @@ func TestAccRoster_interruptKeepsStateAccurate(t *testing.T) {
 	r := newRosterRun(t, h, rosterHCL(ps, "  max_parallel_writes = 2\n"))
 	setFaults(t, h, map[string]any{"latency_ms": 300})
 
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd, stdout, stderr := r.w.command(ctx, r.env, "apply", "-auto-approve", "-no-color", "-input=false")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	deadline := time.Now().Add(time.Minute)
-	for h.requestsTo("POST /v2/scim/2.0/Users") < 5 {
-		if time.Now().After(deadline) {
-			t.Fatalf("apply sent no creates within a minute:\n%s%s", stdout, stderr)
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("apply ended (%v) before it could be interrupted:\n%s%s", err, stdout, stderr)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	interrupted := time.Now()
-	select {
-	case <-done: //nolint:errcheck // an interrupted apply exits non-zero; what matters is how soon
-	case <-time.After(30 * time.Second):
-		t.Fatalf("apply still running 30s after SIGINT:\n%s%s", stdout, stderr)
-	}
-	if took := time.Since(interrupted); took > 5*time.Second {
-		t.Errorf("apply took %s to stop after SIGINT, want a few seconds", took)
-	}
-	if !strings.Contains(stdout.String()+stderr.String(), "Apply stopped") {
-		t.Errorf("no diagnostic says the apply stopped:\n%s%s", stdout, stderr)
+	out := r.w.interruptApplyAfterCreates(h, r.env)
+	if !strings.Contains(out, "Apply stopped") {
+		t.Errorf("no diagnostic says the apply stopped:\n%s", out)
 	}
 	setFaults(t, h, map[string]any{})
 
