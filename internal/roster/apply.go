@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"slices"
 	"strings"
 	"sync"
@@ -69,21 +70,21 @@ func runBounded(ctx context.Context, n int, writes []*write) {
 func desiredUser(key string, p *Person, current *scim.User, giveBackDisplay bool) *scim.User {
 	u := &scim.User{
 		UserName:    key,
-		ExternalID:  p.Attrs[attrExternalID].value(),
-		DisplayName: p.Attrs[attrDisplayName].value(),
+		ExternalID:  p.Attrs[attrExternalID].Value(),
+		DisplayName: p.Attrs[attrDisplayName].Value(),
 		Active:      boolPtr(p.Active.Null || p.Active.Unknown || p.Active.V),
 	}
 	if p.Attrs[attrDisplayName].Unknown && current != nil && !giveBackDisplay {
 		u.DisplayName = current.DisplayName
 	}
-	if g, f := p.Attrs[attrGivenName].value(), p.Attrs[attrFamilyName].value(); g != "" || f != "" {
+	if g, f := p.Attrs[attrGivenName].Value(), p.Attrs[attrFamilyName].Value(); g != "" || f != "" {
 		u.Name = &scim.Name{GivenName: g, FamilyName: f}
 	}
-	role := p.Attrs[attrRole].value()
+	role := p.Attrs[attrRole].Value()
 	if role == "" {
 		role = "member"
 	}
-	u.Docker = &scim.DockerExtension{Role: role, Org: p.Attrs[attrOrgName].value(), Team: p.Attrs[attrTeamName].value()}
+	u.Docker = &scim.DockerExtension{Role: role, Org: p.Attrs[attrOrgName].Value(), Team: p.Attrs[attrTeamName].Value()}
 	if current != nil {
 		u.ID = current.ID
 		if strings.EqualFold(current.UserName, key) {
@@ -120,7 +121,7 @@ func Apply(ctx context.Context, c *scim.Client, prior, planned, config *Roster, 
 		pk, managed := priorKeys[lower]
 		switch {
 		case managed:
-			current := userFromState(pk, prior.IDs[pk].value(), prior.Users[pk])
+			current := userFromState(pk, prior.IDs[pk].Value(), prior.Users[pk])
 			giveBack := priv.Configured[lower]&(1<<attrDisplayName) != 0
 			desired := desiredUser(k, p, current, giveBack)
 			if len(scim.UserPatchOps(current, desired)) == 0 {
@@ -189,7 +190,7 @@ func Apply(ctx context.Context, c *scim.Client, prior, planned, config *Roster, 
 			continue // an unmanaged user, dealt with
 		}
 		state.Users[w.key] = settle(planned.Users[w.key], w.user)
-		state.IDs[w.key] = known(w.user.ID)
+		state.IDs[w.key] = tfproto.Known(w.user.ID)
 		next.Configured[lower] = configuredBits(config.Users[w.key])
 	}
 	if notStarted > 0 {
@@ -228,7 +229,7 @@ func Apply(ctx context.Context, c *scim.Client, prior, planned, config *Roster, 
 		}
 	}
 	if planned.ID.Unknown {
-		state.ID = known(AllUsers)
+		state.ID = tfproto.Known(AllUsers)
 		if !planned.Filter.Null {
 			state.ID = planned.Filter
 		}
@@ -330,7 +331,7 @@ func writeProblem(w *write, p *Person) Problem {
 		return errorAt(append(path, "org_name"), diagnostics.Summary(w.call()),
 			fmt.Sprintf("Couldn't %s SCIM user %q: Docker refused org_name = %q. An SSO connection provisions only its "+
 				"own organization, or the organizations of its company.\n\nDocker answered: %s",
-				w.action, w.key, p.Attrs[attrOrgName].value(), w.err))
+				w.action, w.key, p.Attrs[attrOrgName].Value(), w.err))
 	}
 	return errorAt(path, diagnostics.Summary(w.call()), diagnostics.Detail(w.call(), w.err))
 }
@@ -345,7 +346,7 @@ func applyTeams(ctx context.Context, c *scim.Client, prior, state *Roster) []Pro
 	}
 	idOf := map[string]string{}
 	for k, id := range state.IDs {
-		idOf[strings.ToLower(k)] = id.value()
+		idOf[strings.ToLower(k)] = id.Value()
 	}
 	var problems []Problem
 	teams := make(map[string][]string, len(state.Teams))

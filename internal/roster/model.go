@@ -18,48 +18,17 @@ package roster
 import (
 	"sort"
 	"strings"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 )
 
-// Str is a string attribute value: null, unknown, or a value.
-type Str struct {
-	V       string
-	Null    bool
-	Unknown bool
-}
-
-// Bool is a bool attribute value: null, unknown, or a value.
-type Bool struct {
-	V       bool
-	Null    bool
-	Unknown bool
-}
-
-// Int is a whole-number attribute value: null, unknown, or a value.
-type Int struct {
-	V       int64
-	Null    bool
-	Unknown bool
-}
-
-func known(s string) Str { return Str{V: s} }
-
-func nullStr() Str { return Str{Null: true} }
-
-// orNull is s, or null when s is empty: SCIM has no empty strings.
-func orNull(s string) Str {
-	if s == "" {
-		return nullStr()
-	}
-	return known(s)
-}
-
-// value is the string a known value holds, and "" for null or unknown.
-func (s Str) value() string {
-	if s.Null || s.Unknown {
-		return ""
-	}
-	return s.V
-}
+// The attribute values of the roster, shared with the other resources
+// served on terraform-plugin-go.
+type (
+	Str  = tfproto.Str
+	Bool = tfproto.Bool
+	Int  = tfproto.Int
+)
 
 // The settings of one person, the same as docker_scim_user's.
 const (
@@ -140,7 +109,7 @@ func (r *Roster) parallel() int {
 }
 
 // filter is the SCIM filter of the scope, "" for every user.
-func (r *Roster) filter() string { return r.Filter.value() }
+func (r *Roster) filter() string { return r.Filter.Value() }
 
 // keysByLower maps each user key, lower-cased, to the key: Docker compares
 // user names ignoring case.

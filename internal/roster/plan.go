@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"slices"
 	"strings"
 
@@ -140,7 +141,7 @@ func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister
 		TeamsUnknown:      config.TeamsUnknown,
 	}
 	if planned.Unmanaged.Null {
-		planned.Unmanaged = known(PolicyIgnore)
+		planned.Unmanaged = tfproto.Known(PolicyIgnore)
 	}
 	if planned.MaxParallelWrites.Null {
 		planned.MaxParallelWrites = Int{V: DefaultMaxParallelWrites}
@@ -149,9 +150,9 @@ func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister
 	case config.Filter.Unknown:
 		planned.ID = Str{Unknown: true}
 	case config.Filter.Null:
-		planned.ID = known(AllUsers)
+		planned.ID = tfproto.Known(AllUsers)
 	default:
-		planned.ID = known(config.Filter.V)
+		planned.ID = tfproto.Known(config.Filter.V)
 	}
 	next := &Private{Configured: priv.Configured, Unmanaged: map[string]string{}}
 	res := PlanResult{Planned: planned, Private: next}
@@ -214,7 +215,7 @@ func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister
 		} else if f, ok := found[lower]; ok {
 			// Already on the server: adopted, and the settings the
 			// configuration does not set stay what the server holds.
-			p, id = f.Person, known(f.ID)
+			p, id = f.Person, tfproto.Known(f.ID)
 		} else {
 			id = Str{Unknown: true}
 		}
@@ -239,7 +240,7 @@ func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister
 				continue
 			}
 			dropped = append(dropped, k)
-			unmanaged[lower], names[lower] = prior.IDs[k].value(), k
+			unmanaged[lower], names[lower] = prior.IDs[k].Value(), k
 		}
 	}
 
@@ -292,7 +293,7 @@ func planPerson(c, p *Person, configured uint8) *Person {
 		case p != nil && configured&(1<<i) == 0:
 			out.Attrs[i] = p.Attrs[i]
 		case i == attrRole:
-			out.Attrs[i] = known("member")
+			out.Attrs[i] = tfproto.Known("member")
 		case i == attrDisplayName:
 			if p != nil && p.Attrs[i].Null {
 				out.Attrs[i] = p.Attrs[i]
@@ -300,7 +301,7 @@ func planPerson(c, p *Person, configured uint8) *Person {
 				out.Attrs[i] = Str{Unknown: true}
 			}
 		default:
-			out.Attrs[i] = nullStr()
+			out.Attrs[i] = tfproto.NullStr()
 		}
 	}
 	out.Active = c.Active

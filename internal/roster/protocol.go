@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -35,6 +35,7 @@ type Clients interface {
 // provider block the framework side configured (see provider.NewServer):
 // clients returns nil before ConfigureProvider.
 type Server struct {
+	tfproto.ResourcesOnly
 	clients func() Clients
 }
 
@@ -128,43 +129,6 @@ func schema() *tfprotov6.Schema {
 
 // --- value conversion ---
 
-func str(v tftypes.Value) Str {
-	if !v.IsKnown() {
-		return Str{Unknown: true}
-	}
-	if v.IsNull() {
-		return nullStr()
-	}
-	var s string
-	_ = v.As(&s)
-	return known(s)
-}
-
-func boolean(v tftypes.Value) Bool {
-	if !v.IsKnown() {
-		return Bool{Unknown: true}
-	}
-	if v.IsNull() {
-		return Bool{Null: true}
-	}
-	var b bool
-	_ = v.As(&b)
-	return Bool{V: b}
-}
-
-func integer(v tftypes.Value) Int {
-	if !v.IsKnown() {
-		return Int{Unknown: true}
-	}
-	if v.IsNull() {
-		return Int{Null: true}
-	}
-	var f big.Float
-	_ = v.As(&f)
-	n, _ := f.Int64()
-	return Int{V: n}
-}
-
 func stringList(v tftypes.Value) ([]string, bool) {
 	if !v.IsKnown() {
 		return nil, true
@@ -173,7 +137,7 @@ func stringList(v tftypes.Value) ([]string, bool) {
 	_ = v.As(&elems)
 	out := make([]string, 0, len(elems))
 	for _, e := range elems {
-		if s := str(e); !s.Null && !s.Unknown {
+		if s := tfproto.StrOf(e); !s.Null && !s.Unknown {
 			out = append(out, s.V)
 		} else if s.Unknown {
 			return nil, true
@@ -199,8 +163,8 @@ func decode(dv *tfprotov6.DynamicValue) (*Roster, error) {
 		return nil, err
 	}
 	r := &Roster{
-		ID: str(a["id"]), Filter: str(a["filter"]), Unmanaged: str(a["unmanaged"]),
-		MaxParallelWrites: integer(a["max_parallel_writes"]),
+		ID: tfproto.StrOf(a["id"]), Filter: tfproto.StrOf(a["filter"]), Unmanaged: tfproto.StrOf(a["unmanaged"]),
+		MaxParallelWrites: tfproto.IntOf(a["max_parallel_writes"]),
 	}
 	if users := a["user"]; !users.IsKnown() {
 		r.UsersUnknown = true
@@ -215,9 +179,9 @@ func decode(dv *tfprotov6.DynamicValue) (*Roster, error) {
 			if err := pv.As(&pa); err != nil {
 				return nil, err
 			}
-			p := &Person{Active: boolean(pa["active"])}
+			p := &Person{Active: tfproto.BoolOf(pa["active"])}
 			for i, name := range attrNames {
-				p.Attrs[i] = str(pa[name])
+				p.Attrs[i] = tfproto.StrOf(pa[name])
 			}
 			r.Users[k] = p
 		}
@@ -247,21 +211,11 @@ func decode(dv *tfprotov6.DynamicValue) (*Roster, error) {
 		}
 		r.IDs = make(map[string]Str, len(m))
 		for k, iv := range m {
-			r.IDs[k] = str(iv)
+			r.IDs[k] = tfproto.StrOf(iv)
 		}
 	}
 	r.UnmanagedUsers, r.UnmanagedUsersUnknown = stringList(a["unmanaged_users"])
 	return r, nil
-}
-
-func strValue(s Str) tftypes.Value {
-	switch {
-	case s.Unknown:
-		return tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
-	case s.Null:
-		return tftypes.NewValue(tftypes.String, nil)
-	}
-	return tftypes.NewValue(tftypes.String, s.V)
 }
 
 func stringSet(ss []string, unknown bool) tftypes.Value {
@@ -285,17 +239,10 @@ func encode(r *Roster) (*tfprotov6.DynamicValue, error) {
 		return &dv, err
 	}
 	a := map[string]tftypes.Value{
-		"id": strValue(r.ID), "filter": strValue(r.Filter), "unmanaged": strValue(r.Unmanaged),
+		"id": r.ID.Terraform(), "filter": r.Filter.Terraform(), "unmanaged": r.Unmanaged.Terraform(),
 		"unmanaged_users": stringSet(r.UnmanagedUsers, r.UnmanagedUsersUnknown),
 	}
-	switch n := r.MaxParallelWrites; {
-	case n.Unknown:
-		a["max_parallel_writes"] = tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)
-	case n.Null:
-		a["max_parallel_writes"] = tftypes.NewValue(tftypes.Number, nil)
-	default:
-		a["max_parallel_writes"] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(n.V))
-	}
+	a["max_parallel_writes"] = r.MaxParallelWrites.Terraform()
 	switch {
 	case r.UsersUnknown:
 		a["user"] = tftypes.NewValue(usersType, tftypes.UnknownValue)
@@ -306,16 +253,9 @@ func encode(r *Roster) (*tfprotov6.DynamicValue, error) {
 		for k, p := range r.Users {
 			pa := make(map[string]tftypes.Value, numAttrs+1)
 			for i, name := range attrNames {
-				pa[name] = strValue(p.Attrs[i])
+				pa[name] = p.Attrs[i].Terraform()
 			}
-			switch {
-			case p.Active.Unknown:
-				pa["active"] = tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue)
-			case p.Active.Null:
-				pa["active"] = tftypes.NewValue(tftypes.Bool, nil)
-			default:
-				pa["active"] = tftypes.NewValue(tftypes.Bool, p.Active.V)
-			}
+			pa["active"] = p.Active.Terraform()
 			m[k] = tftypes.NewValue(personType, pa)
 		}
 		a["user"] = tftypes.NewValue(usersType, m)
@@ -343,7 +283,7 @@ func encode(r *Roster) (*tfprotov6.DynamicValue, error) {
 	default:
 		m := make(map[string]tftypes.Value, len(r.IDs))
 		for k, id := range r.IDs {
-			m[k] = strValue(id)
+			m[k] = id.Terraform()
 		}
 		a["ids"] = tftypes.NewValue(idsType, m)
 	}
@@ -401,11 +341,7 @@ func toDiagnostics(ps []Problem) []*tfprotov6.Diagnostic {
 }
 
 func errorDiag(summary string, err error) []*tfprotov6.Diagnostic {
-	return errorText(summary, err.Error())
-}
-
-func errorText(summary, detail string) []*tfprotov6.Diagnostic {
-	return []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail}}
+	return tfproto.Error(summary, err.Error())
 }
 
 // client returns the SCIM client, or diagnostics saying why there is none.
@@ -416,7 +352,7 @@ func (s *Server) client() (*scim.Client, bool, []*tfprotov6.Diagnostic) {
 		cs = s.clients()
 	}
 	if cs == nil {
-		return nil, false, errorText("Provider not configured", TypeName+" was called before the provider was configured. This is a bug in the provider.")
+		return nil, false, tfproto.Error("Provider not configured", TypeName+" was called before the provider was configured. This is a bug in the provider.")
 	}
 	c, pending, summary, detail := cs.SCIM()
 	if pending || c != nil {
@@ -449,21 +385,6 @@ func (s *Server) GetResourceIdentitySchemas(context.Context, *tfprotov6.GetResou
 	return &tfprotov6.GetResourceIdentitySchemasResponse{IdentitySchemas: map[string]*tfprotov6.ResourceIdentitySchema{}}, nil
 }
 
-// ValidateProviderConfig leaves the provider block to the framework side.
-func (s *Server) ValidateProviderConfig(_ context.Context, req *tfprotov6.ValidateProviderConfigRequest) (*tfprotov6.ValidateProviderConfigResponse, error) {
-	return &tfprotov6.ValidateProviderConfigResponse{PreparedConfig: req.Config}, nil
-}
-
-// ConfigureProvider does nothing: the clients are the framework side's.
-func (s *Server) ConfigureProvider(context.Context, *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
-	return &tfprotov6.ConfigureProviderResponse{}, nil
-}
-
-// StopProvider does nothing: writes in flight finish, as on the framework side.
-func (s *Server) StopProvider(context.Context, *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
-	return &tfprotov6.StopProviderResponse{}, nil
-}
-
 // ValidateResourceConfig checks the configuration without the server.
 func (s *Server) ValidateResourceConfig(_ context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
 	c, err := decode(req.Config)
@@ -476,19 +397,11 @@ func (s *Server) ValidateResourceConfig(_ context.Context, req *tfprotov6.Valida
 	return &tfprotov6.ValidateResourceConfigResponse{Diagnostics: toDiagnostics(Validate(c))}, nil
 }
 
-// UpgradeResourceState hands the stored JSON back as it is: there is one
-// schema version, and Terraform decodes JSON as well as msgpack, so a state
-// of thousands of people is not decoded and encoded again for nothing.
+// UpgradeResourceState hands the stored JSON back as it is (see
+// tfproto.UpgradeState): a state of thousands of people is not decoded and
+// encoded again for nothing.
 func (s *Server) UpgradeResourceState(_ context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	if req.RawState == nil || len(req.RawState.JSON) == 0 {
-		return &tfprotov6.UpgradeResourceStateResponse{Diagnostics: errorText("Cannot read state",
-			TypeName+" state holds no JSON; it was not written by this provider.")}, nil
-	}
-	if req.Version != 0 {
-		return &tfprotov6.UpgradeResourceStateResponse{Diagnostics: errorDiag("Cannot read state",
-			fmt.Errorf("%s state has schema version %d; this provider knows version 0", TypeName, req.Version))}, nil
-	}
-	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &tfprotov6.DynamicValue{JSON: req.RawState.JSON}}, nil
+	return tfproto.UpgradeState(TypeName, req), nil
 }
 
 // ReadResource refreshes the roster from one listing of its scope.
@@ -622,61 +535,7 @@ func (s *Server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportR
 	return resp, nil
 }
 
-func unsupported[T any](resp T, what string, set func(T, []*tfprotov6.Diagnostic)) (T, error) {
-	set(resp, errorDiag("Not supported", errors.New(TypeName+" does not support "+what+".")))
-	return resp, nil
-}
-
-// MoveResourceState is not supported: people move in and out of a roster
-// by listing them (see the guide), not by moved blocks.
-func (s *Server) MoveResourceState(context.Context, *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
-	return unsupported(&tfprotov6.MoveResourceStateResponse{}, "moved blocks from other resource types",
-		func(r *tfprotov6.MoveResourceStateResponse, d []*tfprotov6.Diagnostic) { r.Diagnostics = d })
-}
-
 // UpgradeResourceIdentity is not supported: the roster has no identity.
 func (s *Server) UpgradeResourceIdentity(context.Context, *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return unsupported(&tfprotov6.UpgradeResourceIdentityResponse{}, "resource identity",
-		func(r *tfprotov6.UpgradeResourceIdentityResponse, d []*tfprotov6.Diagnostic) { r.Diagnostics = d })
-}
-
-// GenerateResourceConfig leaves configuration generation to the CLI.
-func (s *Server) GenerateResourceConfig(context.Context, *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
-	return unsupported(&tfprotov6.GenerateResourceConfigResponse{}, "provider-generated configuration",
-		func(r *tfprotov6.GenerateResourceConfigResponse, d []*tfprotov6.Diagnostic) { r.Diagnostics = d })
-}
-
-// The server serves no data source, function or ephemeral resource; the mux
-// routes none to it.
-
-func (s *Server) ValidateDataResourceConfig(context.Context, *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return nil, errors.New("no data sources")
-}
-
-func (s *Server) ReadDataSource(context.Context, *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return nil, errors.New("no data sources")
-}
-
-func (s *Server) CallFunction(context.Context, *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
-	return nil, errors.New("no functions")
-}
-
-func (s *Server) GetFunctions(context.Context, *tfprotov6.GetFunctionsRequest) (*tfprotov6.GetFunctionsResponse, error) {
-	return &tfprotov6.GetFunctionsResponse{Functions: map[string]*tfprotov6.Function{}}, nil
-}
-
-func (s *Server) ValidateEphemeralResourceConfig(context.Context, *tfprotov6.ValidateEphemeralResourceConfigRequest) (*tfprotov6.ValidateEphemeralResourceConfigResponse, error) {
-	return nil, errors.New("no ephemeral resources")
-}
-
-func (s *Server) OpenEphemeralResource(context.Context, *tfprotov6.OpenEphemeralResourceRequest) (*tfprotov6.OpenEphemeralResourceResponse, error) {
-	return nil, errors.New("no ephemeral resources")
-}
-
-func (s *Server) RenewEphemeralResource(context.Context, *tfprotov6.RenewEphemeralResourceRequest) (*tfprotov6.RenewEphemeralResourceResponse, error) {
-	return nil, errors.New("no ephemeral resources")
-}
-
-func (s *Server) CloseEphemeralResource(context.Context, *tfprotov6.CloseEphemeralResourceRequest) (*tfprotov6.CloseEphemeralResourceResponse, error) {
-	return nil, errors.New("no ephemeral resources")
+	return &tfprotov6.UpgradeResourceIdentityResponse{Diagnostics: tfproto.Unsupported(TypeName, "resource identity")}, nil
 }

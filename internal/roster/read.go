@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"slices"
 	"strings"
 
@@ -35,21 +36,21 @@ func ListerFor(c *scim.Client) Lister {
 func personFrom(u *scim.User) *Person {
 	p := &Person{Active: Bool{V: u.IsActive()}}
 	for i := range p.Attrs {
-		p.Attrs[i] = nullStr()
+		p.Attrs[i] = tfproto.NullStr()
 	}
-	p.Attrs[attrDisplayName] = orNull(u.DisplayName)
-	p.Attrs[attrExternalID] = orNull(u.ExternalID)
-	p.Attrs[attrRole] = known("member")
+	p.Attrs[attrDisplayName] = tfproto.OrNull(u.DisplayName)
+	p.Attrs[attrExternalID] = tfproto.OrNull(u.ExternalID)
+	p.Attrs[attrRole] = tfproto.Known("member")
 	if u.Name != nil {
-		p.Attrs[attrGivenName] = orNull(u.Name.GivenName)
-		p.Attrs[attrFamilyName] = orNull(u.Name.FamilyName)
+		p.Attrs[attrGivenName] = tfproto.OrNull(u.Name.GivenName)
+		p.Attrs[attrFamilyName] = tfproto.OrNull(u.Name.FamilyName)
 	}
 	if u.Docker != nil {
 		if u.Docker.Role != "" {
-			p.Attrs[attrRole] = known(u.Docker.Role)
+			p.Attrs[attrRole] = tfproto.Known(u.Docker.Role)
 		}
-		p.Attrs[attrOrgName] = orNull(u.Docker.Org)
-		p.Attrs[attrTeamName] = orNull(u.Docker.Team)
+		p.Attrs[attrOrgName] = tfproto.OrNull(u.Docker.Org)
+		p.Attrs[attrTeamName] = tfproto.OrNull(u.Docker.Team)
 	}
 	return p
 }
@@ -77,7 +78,7 @@ func Read(ctx context.Context, c *scim.Client, state *Roster, priv *Private) (*R
 		lower := strings.ToLower(u.UserName)
 		if k, ok := keys[lower]; ok {
 			out.Users[k] = personFrom(u)
-			out.IDs[k] = known(u.ID)
+			out.IDs[k] = tfproto.Known(u.ID)
 			nameByID[u.ID] = k
 			return
 		}
@@ -95,7 +96,7 @@ func Read(ctx context.Context, c *scim.Client, state *Roster, priv *Private) (*R
 		if _, seen := out.Users[k]; seen {
 			continue
 		}
-		id := state.IDs[k].value()
+		id := state.IDs[k].Value()
 		if id == "" {
 			continue
 		}
@@ -107,7 +108,7 @@ func Read(ctx context.Context, c *scim.Client, state *Roster, priv *Private) (*R
 			return nil, nil, err
 		}
 		out.Users[k] = personFrom(u)
-		out.IDs[k] = known(u.ID)
+		out.IDs[k] = tfproto.Known(u.ID)
 		nameByID[u.ID] = k
 	}
 	slices.Sort(unmanaged)
@@ -175,20 +176,20 @@ func Import(ctx context.Context, c *scim.Client, importID string) (*Roster, *Pri
 		return nil, nil, fmt.Errorf("the import ID must be a SCIM filter (e.g. userName ew \"@example.com\") or %q for every user", AllUsers)
 	}
 	r := &Roster{
-		ID:                known(id),
-		Filter:            known(id),
-		Unmanaged:         known(PolicyIgnore),
+		ID:                tfproto.Known(id),
+		Filter:            tfproto.Known(id),
+		Unmanaged:         tfproto.Known(PolicyIgnore),
 		MaxParallelWrites: Int{V: DefaultMaxParallelWrites},
 		Users:             map[string]*Person{},
 		IDs:               map[string]Str{},
 		UnmanagedUsers:    []string{},
 	}
 	if id == AllUsers {
-		r.Filter = nullStr()
+		r.Filter = tfproto.NullStr()
 	}
 	err := listScope(ctx, c, r.filter(), func(u *scim.User) {
 		r.Users[u.UserName] = personFrom(u)
-		r.IDs[u.UserName] = known(u.ID)
+		r.IDs[u.UserName] = tfproto.Known(u.ID)
 	})
 	if err != nil {
 		return nil, nil, err

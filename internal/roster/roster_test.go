@@ -2,6 +2,7 @@ package roster
 
 import (
 	"context"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -14,18 +15,18 @@ import (
 func person(given string) *Person {
 	p := &Person{Active: Bool{Null: true}}
 	for i := range p.Attrs {
-		p.Attrs[i] = nullStr()
+		p.Attrs[i] = tfproto.NullStr()
 	}
 	if given != "" {
-		p.Attrs[attrGivenName] = known(given)
+		p.Attrs[attrGivenName] = tfproto.Known(given)
 	}
 	return p
 }
 
 func serverPerson(given, display string) *Person {
 	p := person(given)
-	p.Attrs[attrRole] = known("member")
-	p.Attrs[attrDisplayName] = orNull(display)
+	p.Attrs[attrRole] = tfproto.Known("member")
+	p.Attrs[attrDisplayName] = tfproto.OrNull(display)
 	p.Active = Bool{V: true}
 	return p
 }
@@ -34,10 +35,10 @@ func serverPerson(given, display string) *Person {
 // configuration that leaves them out decodes.
 func withNulls(r *Roster) *Roster {
 	if r.Filter == (Str{}) {
-		r.Filter = nullStr()
+		r.Filter = tfproto.NullStr()
 	}
 	if r.Unmanaged == (Str{}) {
-		r.Unmanaged = nullStr()
+		r.Unmanaged = tfproto.NullStr()
 	}
 	if r.MaxParallelWrites == (Int{}) {
 		r.MaxParallelWrites = Int{Null: true}
@@ -55,7 +56,7 @@ func TestValidate(t *testing.T) {
 		{"ok", &Roster{Users: map[string]*Person{"a@x.example": person("A")}}, ""},
 		{"not an email", &Roster{Users: map[string]*Person{"nobody": person("")}}, "Invalid email"},
 		{"same person twice", &Roster{Users: map[string]*Person{"a@x.example": person(""), "A@x.example": person("")}}, "One person listed twice"},
-		{"bad policy", &Roster{Unmanaged: known("purge")}, "Invalid unmanaged policy"},
+		{"bad policy", &Roster{Unmanaged: tfproto.Known("purge")}, "Invalid unmanaged policy"},
 		{"too parallel", &Roster{MaxParallelWrites: Int{V: 1000}}, "Invalid max_parallel_writes"},
 		{"team member not listed", &Roster{Users: map[string]*Person{"a@x.example": person("")},
 			Teams: map[string][]string{"moby:dev": {"b@x.example"}}}, "Team member not listed"},
@@ -84,12 +85,12 @@ func noList(context.Context, string) (map[string]Found, error) {
 func TestPlanOwnership(t *testing.T) {
 	t.Parallel()
 	prior := &Roster{
-		Unmanaged: known(PolicyIgnore), Filter: nullStr(),
+		Unmanaged: tfproto.Known(PolicyIgnore), Filter: tfproto.NullStr(),
 		Users:          map[string]*Person{"a@x.example": serverPerson("Ann", "ann00"), "b@x.example": serverPerson("Bob", "bob00")},
-		IDs:            map[string]Str{"a@x.example": known("1"), "b@x.example": known("2")},
+		IDs:            map[string]Str{"a@x.example": tfproto.Known("1"), "b@x.example": tfproto.Known("2")},
 		UnmanagedUsers: []string{},
 	}
-	config := &Roster{Filter: nullStr(), Unmanaged: nullStr(), MaxParallelWrites: Int{Null: true},
+	config := &Roster{Filter: tfproto.NullStr(), Unmanaged: tfproto.NullStr(), MaxParallelWrites: Int{Null: true},
 		Users: map[string]*Person{"a@x.example": person(""), "b@x.example": person(""), "c@x.example": person("Cy")}}
 	priv := &Private{Configured: map[string]uint8{"b@x.example": 1 << attrGivenName}}
 	res, err := Plan(context.Background(), prior, config, priv, noList)
@@ -97,14 +98,14 @@ func TestPlanOwnership(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := res.Planned
-	if got := p.Users["a@x.example"].Attrs[attrGivenName]; got != known("Ann") {
+	if got := p.Users["a@x.example"].Attrs[attrGivenName]; got != tfproto.Known("Ann") {
 		t.Errorf("a's given_name, never configured, is %+v: want the server's", got)
 	}
 	if got := p.Users["b@x.example"].Attrs[attrGivenName]; !got.Null {
 		t.Errorf("b's given_name, no longer configured, is %+v: want given back (null)", got)
 	}
 	c := p.Users["c@x.example"]
-	if c.Attrs[attrRole] != known("member") || !c.Attrs[attrDisplayName].Unknown || !c.Active.V || !p.IDs["c@x.example"].Unknown {
+	if c.Attrs[attrRole] != tfproto.Known("member") || !c.Attrs[attrDisplayName].Unknown || !c.Active.V || !p.IDs["c@x.example"].Unknown {
 		t.Errorf("new person planned %+v, id %+v", c, p.IDs["c@x.example"])
 	}
 }
@@ -115,12 +116,12 @@ func TestPlanOwnership(t *testing.T) {
 func TestPlanUnmanagedDelete(t *testing.T) {
 	t.Parallel()
 	prior := &Roster{
-		Unmanaged: known(PolicyDelete), Filter: nullStr(),
+		Unmanaged: tfproto.Known(PolicyDelete), Filter: tfproto.NullStr(),
 		Users:          map[string]*Person{"a@x.example": serverPerson("Ann", ""), "gone@x.example": serverPerson("G", "")},
-		IDs:            map[string]Str{"a@x.example": known("1"), "gone@x.example": known("9")},
+		IDs:            map[string]Str{"a@x.example": tfproto.Known("1"), "gone@x.example": tfproto.Known("9")},
 		UnmanagedUsers: []string{"eve@x.example"},
 	}
-	config := &Roster{Filter: nullStr(), Unmanaged: known(PolicyDelete), MaxParallelWrites: Int{Null: true},
+	config := &Roster{Filter: tfproto.NullStr(), Unmanaged: tfproto.Known(PolicyDelete), MaxParallelWrites: Int{Null: true},
 		Users: map[string]*Person{"a@x.example": person("")}}
 	priv := &Private{Unmanaged: map[string]string{"eve@x.example": "7"}}
 	res, err := Plan(context.Background(), prior, config, priv, noList)
@@ -160,14 +161,14 @@ func TestPlanCreateAdopts(t *testing.T) {
 			"z@x.example": {UserName: "z@x.example", ID: "26", Active: true, Person: serverPerson("Zed", "")},
 		}, nil
 	}
-	config := &Roster{Filter: nullStr(), Unmanaged: nullStr(), MaxParallelWrites: Int{Null: true},
+	config := &Roster{Filter: tfproto.NullStr(), Unmanaged: tfproto.NullStr(), MaxParallelWrites: Int{Null: true},
 		Users: map[string]*Person{"a@x.example": person("")}}
 	res, err := Plan(context.Background(), nil, config, nil, list)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := res.Planned
-	if listed != 1 || p.IDs["a@x.example"] != known("1") || p.Users["a@x.example"].Attrs[attrDisplayName] != known("ann00") {
+	if listed != 1 || p.IDs["a@x.example"] != tfproto.Known("1") || p.Users["a@x.example"].Attrs[attrDisplayName] != tfproto.Known("ann00") {
 		t.Fatalf("listed %d times; planned %+v id %+v", listed, p.Users["a@x.example"], p.IDs["a@x.example"])
 	}
 	if strings.Join(p.UnmanagedUsers, ",") != "z@x.example" {
