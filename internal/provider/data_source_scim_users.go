@@ -12,6 +12,7 @@ import (
 
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 )
 
 var _ datasource.DataSourceWithConfigure = &SCIMUsersDataSource{}
@@ -85,25 +86,27 @@ func (d *SCIMUsersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
 }
 
-// userDataModel maps a SCIM user onto the data sources' model.
+// userDataModel maps a SCIM user onto the data sources' model, as
+// docker_scim_user reports it (modelFromUser).
 func userDataModel(ctx context.Context, u *scim.User) (scimUserDataModel, diag.Diagnostics) {
-	r := modelFromUser(u, scimUserModel{})
+	r := modelFromUser(u, &scimUserModel{})
+	str := func(s tfproto.Str) types.String { return stringOrNull(s.Value()) }
 	groups := make([]attr.Value, 0, len(u.Groups))
 	for _, g := range u.Groups {
 		groups = append(groups, types.StringValue(g.Value))
 	}
 	groupIDs, diags := types.ListValue(types.StringType, groups)
 	return scimUserDataModel{
-		ID:          r.ID,
+		ID:          str(r.ID),
 		UserName:    types.StringValue(u.UserName),
-		GivenName:   r.GivenName,
-		FamilyName:  r.FamilyName,
-		ExternalID:  r.ExternalID,
-		DisplayName: r.DisplayName,
-		Active:      r.Active,
-		Role:        r.Role,
-		OrgName:     r.OrgName,
-		TeamName:    r.TeamName,
+		GivenName:   str(r.IdPOwned[idpGivenName]),
+		FamilyName:  str(r.IdPOwned[idpFamilyName]),
+		ExternalID:  str(r.IdPOwned[idpExternalID]),
+		DisplayName: str(r.IdPOwned[idpDisplayName]),
+		Active:      types.BoolValue(r.Active.V),
+		Role:        str(r.IdPOwned[idpRole]),
+		OrgName:     str(r.IdPOwned[idpOrgName]),
+		TeamName:    str(r.IdPOwned[idpTeamName]),
 		GroupIDs:    groupIDs,
 	}, diags
 }

@@ -14,17 +14,18 @@ import (
 )
 
 // newMuxServer combines the framework provider (wrapped by detachingServer,
-// see server.go) with docker_scim_roster, served directly on
-// terraform-plugin-go by internal/roster, into one protocol 6 server: the
-// pattern of the Kubernetes provider's kubernetes_manifest.
+// see server.go) with the resources served directly on terraform-plugin-go
+// (docker_scim_roster, by internal/roster, and docker_scim_user, see
+// resource_scim_user.go) into one protocol 6 server: the pattern of the
+// Kubernetes provider's kubernetes_manifest.
 //
 // The provider block is the framework side's: it declares the schema,
 // validates and resolves the settings, and its Configure hands the
-// resulting providerData to the roster too (through configured), so that
-// the roster uses the very same SCIM client: one rate limiter, one retry
+// resulting providerData to those servers too (through configured), so that
+// they use the very same SCIM client: one rate limiter, one retry
 // policy, one outage report. terraform-plugin-mux calls ConfigureProvider
-// on every server before Terraform sends any resource RPC, so the roster
-// always finds it set.
+// on every server before Terraform sends any resource RPC, so they
+// always find it set.
 func newMuxServer(version string) tfprotov6.ProviderServer {
 	var configured atomic.Pointer[providerData]
 	p := New(version)().(*DockerProvider)
@@ -36,9 +37,11 @@ func newMuxServer(version string) tfprotov6.ProviderServer {
 		}
 		return nil
 	})
+	userServer := &scimUserServer{data: configured.Load}
 	mux, err := tf6muxserver.NewMuxServer(context.Background(),
 		func() tfprotov6.ProviderServer { return detachingServer{ProviderServer: framework} },
 		func() tfprotov6.ProviderServer { return rosterServer },
+		func() tfprotov6.ProviderServer { return userServer },
 	)
 	if err != nil {
 		// NewMuxServer only fails on a nil server constructor.

@@ -208,7 +208,6 @@ func (p *DockerProvider) Configure(ctx context.Context, req provider.ConfigureRe
 // Resources lists the provider's managed resources.
 func (p *DockerProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		NewSCIMUserResource,
 		NewGroupMappingResource,
 		NewSCIMConnectionResource,
 	}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 )
 
 // scimEndpoint says which SCIM API a resource was last seen through. It is
@@ -58,6 +60,24 @@ func (d *providerData) recordSCIMEndpoint(ctx context.Context, p privateState) d
 		return nil
 	}
 	return p.SetKey(ctx, scimEndpointKey, b)
+}
+
+// recordSCIMEndpointIfChanged is recordSCIMEndpoint for a resource served
+// on terraform-plugin-go. It reports whether p changed, so that a refresh
+// through the same settings re-encodes nothing.
+func (d *providerData) recordSCIMEndpointIfChanged(p tfproto.Private) bool {
+	if d == nil {
+		return false
+	}
+	if was, ok := recordedSCIMEndpoint(context.Background(), p); ok && was == d.scimEndpoint() {
+		return false
+	}
+	b, err := json.Marshal(d.scimEndpoint())
+	if err != nil {
+		return false
+	}
+	p[scimEndpointKey] = b
+	return true
 }
 
 // recordedSCIMEndpoint returns what recordSCIMEndpoint stored; ok is false

@@ -11,19 +11,28 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// userConfigValue is a docker_scim_user configuration as the CLI sends it.
-func userConfigValue(t *testing.T, srv tfprotov6.ProviderServer) *tfprotov6.DynamicValue {
+// frameworkResource is a resource the framework side serves.
+const frameworkResource = "docker_group_mapping"
+
+// configValue is a frameworkResource configuration as the CLI sends it:
+// each required string "moby", everything else null.
+func configValue(t *testing.T, srv tfprotov6.ProviderServer) *tfprotov6.DynamicValue {
 	t.Helper()
 	resp, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	typ := resp.ResourceSchemas["docker_scim_user"].ValueType()
+	schema := resp.ResourceSchemas[frameworkResource]
+	typ := schema.ValueType()
 	vals := map[string]tftypes.Value{}
 	for name, at := range typ.(tftypes.Object).AttributeTypes {
 		vals[name] = tftypes.NewValue(at, nil)
 	}
-	vals["user_name"] = tftypes.NewValue(tftypes.String, "jane@example.com")
+	for _, a := range schema.Block.Attributes {
+		if a.Required && a.Type.Is(tftypes.String) {
+			vals[a.Name] = tftypes.NewValue(tftypes.String, "moby")
+		}
+	}
 	cfg, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
 	if err != nil {
 		t.Fatal(err)
@@ -36,13 +45,13 @@ func userConfigValue(t *testing.T, srv tfprotov6.ProviderServer) *tfprotov6.Dyna
 // gRPC does when an RPC ends.
 func retainsRPCContext(t *testing.T, srv tfprotov6.ProviderServer) bool {
 	t.Helper()
-	cfg := userConfigValue(t, srv)
+	cfg := configValue(t, srv)
 	type payloadKey struct{}
 	payload := new([1 << 16]byte)
 	alive := weak.Make(payload)
 
 	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), payloadKey{}, payload))
-	resp, err := srv.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "docker_scim_user", Config: cfg})
+	resp, err := srv.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: frameworkResource, Config: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}

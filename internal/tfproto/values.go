@@ -158,3 +158,6 @@ func Object(t tftypes.Object, a map[string]tftypes.Value) (*tfprotov6.DynamicVal
 	dv, err := tfprotov6.NewDynamicValue(t, v)
 	return &dv, err
 }
+
+// IsSet reports whether b is known and not null.
+func (b Bool) IsSet() bool { return !b.Null && !b.Unknown }

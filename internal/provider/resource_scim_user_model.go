@@ -1,0 +1,224 @@
+package provider
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
+)
+
+// The values of docker_scim_user as plain Go types, and their conversion
+// to and from the protocol and the SCIM client (see resource_scim_user.go).
+
+// The attributes of docker_scim_user that the identity provider may own,
+// by index into scimUserModel.IdPOwned.
+const (
+	idpGivenName = iota
+	idpFamilyName
+	idpExternalID
+	idpDisplayName
+	idpRole
+	idpOrgName
+	idpTeamName
+	numIdPOwned
+)
+
+// idpOwnedAttributes may be set by the identity provider as well as by the
+// configuration. One that the configuration does not set is not managed:
+// Terraform neither strips nor resets it, reports what the server holds,
+// and a change the IdP makes to it is not drift. One that the configuration
+// stops setting is given back: removed on the server (role and
+// display_name go back to Docker's defaults).
+var idpOwnedAttributes = [numIdPOwned]string{"given_name", "family_name", "external_id", "display_name", "role", "org_name", "team_name"}
+
+// scimUserModel is one docker_scim_user: configuration, plan or state.
+type scimUserModel struct {
+	ID        tfproto.Str
+	UserName  tfproto.Str
+	IdPOwned  [numIdPOwned]tfproto.Str
+	Active    tfproto.Bool
+	Adopt     tfproto.Bool
+	OnDestroy tfproto.Str
+}
+
+var (
+	scimUserType = func() tftypes.Object {
+		t := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+			"id": tftypes.String, "user_name": tftypes.String, "on_destroy": tftypes.String,
+			"active": tftypes.Bool, "adopt_existing": tftypes.Bool,
+		}}
+		for _, name := range idpOwnedAttributes {
+			t.AttributeTypes[name] = tftypes.String
+		}
+		return t
+	}()
+	scimUserIdentityType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"user_name": tftypes.String}}
+)
+
+// decodeSCIMUser reads a request's value; nil for a null object (a
+// resource being created or destroyed).
+func decodeSCIMUser(dv *tfprotov6.DynamicValue) (*scimUserModel, error) {
+	a, err := tfproto.Attributes(dv, scimUserType)
+	if a == nil || err != nil {
+		return nil, err
+	}
+	m := &scimUserModel{
+		ID:        tfproto.StrOf(a["id"]),
+		UserName:  tfproto.StrOf(a["user_name"]),
+		Active:    tfproto.BoolOf(a["active"]),
+		Adopt:     tfproto.BoolOf(a["adopt_existing"]),
+		OnDestroy: tfproto.StrOf(a["on_destroy"]),
+	}
+	for i, name := range idpOwnedAttributes {
+		m.IdPOwned[i] = tfproto.StrOf(a[name])
+	}
+	return m, nil
+}
+
+// encode writes m as a response value; a nil m is a null object.
+func (m *scimUserModel) encode() (*tfprotov6.DynamicValue, error) {
+	if m == nil {
+		return tfproto.Object(scimUserType, nil)
+	}
+	a := make(map[string]tftypes.Value, len(scimUserType.AttributeTypes))
+	a["id"] = m.ID.Terraform()
+	a["user_name"] = m.UserName.Terraform()
+	a["active"] = m.Active.Terraform()
+	a["adopt_existing"] = m.Adopt.Terraform()
+	a["on_destroy"] = m.OnDestroy.Terraform()
+	for i, name := range idpOwnedAttributes {
+		a[name] = m.IdPOwned[i].Terraform()
+	}
+	return tfproto.Object(scimUserType, a)
+}
+
+// scimUserIdentity is the resource identity: the user_name in lower case.
+func scimUserIdentity(userName string) (*tfprotov6.ResourceIdentityData, error) {
+	dv, err := tfproto.Object(scimUserIdentityType, map[string]tftypes.Value{
+		"user_name": tftypes.NewValue(tftypes.String, strings.ToLower(userName)),
+	})
+	return &tfprotov6.ResourceIdentityData{IdentityData: dv}, err
+}
+
+// nullSCIMUserIdentity is the identity of a resource that has none yet.
+func nullSCIMUserIdentity() *tfprotov6.ResourceIdentityData {
+	dv, _ := tfproto.Object(scimUserIdentityType, nil)
+	return &tfprotov6.ResourceIdentityData{IdentityData: dv}
+}
+
+// identityUserName reads the user_name of an identity; "" when there is none.
+func identityUserName(id *tfprotov6.ResourceIdentityData) string {
+	if id == nil {
+		return ""
+	}
+	a, err := tfproto.Attributes(id.IdentityData, scimUserIdentityType)
+	if err != nil || a == nil {
+		return ""
+	}
+	return tfproto.StrOf(a["user_name"]).Value()
+}
+
+// userFromModel builds the SCIM user a configuration or state describes.
+func userFromModel(m *scimUserModel) *scim.User {
+	owned := func(i int) string { return m.IdPOwned[i].Value() }
+	u := &scim.User{
+		ID:          m.ID.Value(),
+		UserName:    m.UserName.Value(),
+		ExternalID:  owned(idpExternalID),
+		DisplayName: owned(idpDisplayName),
+		Active:      boolPtr(m.Active.Null || m.Active.Unknown || m.Active.V),
+	}
+	if !m.IdPOwned[idpGivenName].Null || !m.IdPOwned[idpFamilyName].Null {
+		u.Name = &scim.Name{GivenName: owned(idpGivenName), FamilyName: owned(idpFamilyName)}
+	}
+	role := owned(idpRole)
+	if role == "" {
+		role = "member"
+	}
+	u.Docker = &scim.DockerExtension{Role: role, Org: owned(idpOrgName), Team: owned(idpTeamName)}
+	return u
+}
+
+// modelFromUser maps what the server holds onto the model. Settings that
+// exist only in Terraform (on_destroy, adopt_existing) come from prior, and
+// so does the spelling of user_name when the server's differs only in case:
+// Docker compares user names ignoring case, so that is no change.
+func modelFromUser(u *scim.User, prior *scimUserModel) *scimUserModel {
+	m := &scimUserModel{
+		ID:        tfproto.Known(u.ID),
+		UserName:  tfproto.Known(u.UserName),
+		Active:    tfproto.KnownBool(u.IsActive()),
+		Adopt:     prior.Adopt,
+		OnDestroy: prior.OnDestroy,
+	}
+	if p := prior.UserName; p.IsSet() && strings.EqualFold(p.V, u.UserName) {
+		m.UserName = p
+	}
+	if !m.Adopt.IsSet() {
+		m.Adopt = tfproto.KnownBool(false)
+	}
+	if !m.OnDestroy.IsSet() || m.OnDestroy.V == "" {
+		m.OnDestroy = tfproto.Known(onDestroyDelete)
+	}
+	m.IdPOwned[idpExternalID] = tfproto.OrNull(u.ExternalID)
+	m.IdPOwned[idpDisplayName] = tfproto.OrNull(u.DisplayName)
+	m.IdPOwned[idpGivenName], m.IdPOwned[idpFamilyName] = tfproto.NullStr(), tfproto.NullStr()
+	if u.Name != nil {
+		m.IdPOwned[idpGivenName] = tfproto.OrNull(u.Name.GivenName)
+		m.IdPOwned[idpFamilyName] = tfproto.OrNull(u.Name.FamilyName)
+	}
+	m.IdPOwned[idpRole] = tfproto.Known("member")
+	m.IdPOwned[idpOrgName], m.IdPOwned[idpTeamName] = tfproto.NullStr(), tfproto.NullStr()
+	if u.Docker != nil {
+		if u.Docker.Role != "" {
+			m.IdPOwned[idpRole] = tfproto.Known(u.Docker.Role)
+		}
+		m.IdPOwned[idpOrgName] = tfproto.OrNull(u.Docker.Org)
+		m.IdPOwned[idpTeamName] = tfproto.OrNull(u.Docker.Team)
+	}
+	return m
+}
+
+// sameOnServer reports whether the server-held attributes of a and b are
+// the same (user_name ignoring case): what a lost update would change.
+func sameOnServer(a, b *scimUserModel) bool {
+	return strings.EqualFold(a.UserName.Value(), b.UserName.Value()) && a.IdPOwned == b.IdPOwned &&
+		a.Active.V == b.Active.V
+}
+
+// configuredKey records in private state which of idpOwnedAttributes the
+// configuration set at the last create or update, so that a later plan can
+// tell "never set, the IdP's" from "no longer set, give it back".
+const configuredKey = "configured_attributes"
+
+// rememberConfigured records in p which of idpOwnedAttributes config sets.
+func rememberConfigured(p tfproto.Private, config *scimUserModel) {
+	set := []string{}
+	for i, name := range idpOwnedAttributes {
+		if !config.IdPOwned[i].Null {
+			set = append(set, name)
+		}
+	}
+	b, _ := json.Marshal(set)
+	p[configuredKey] = b
+}
+
+// configuredAttributes is what rememberConfigured recorded, by index.
+func configuredAttributes(p tfproto.Private) (out [numIdPOwned]bool) {
+	var names []string
+	if json.Unmarshal(p[configuredKey], &names) != nil {
+		return out
+	}
+	for _, n := range names {
+		for i, name := range idpOwnedAttributes {
+			if n == name {
+				out[i] = true
+			}
+		}
+	}
+	return out
+}
