@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # `make bench`: measures plan and apply of N docker_scim_user resources, and
-# of one docker_scim_roster of N people (BENCH_ARGS="-roster-sizes ..."), with
-# the pinned OpenTofu against bin/mockhub, next to the CLI's own cost for N
-# terraform_data resources, and writes the table to BENCHMARKS.md.
+# of one docker_scim_roster of N people, with the pinned OpenTofu against
+# bin/mockhub, next to the CLI's own cost for N terraform_data resources
+# whose input is a 4-field object, and writes the tables to BENCHMARKS.md.
 #
 # Environment:
-#   BENCH_SIZES  comma-separated N (default 100,1000,5000)
-#   BENCH_ARGS   more flags for the driver (go run ./scripts/bench -h)
-#   BENCH_WORK   keep configs, CLI logs and mockhub logs in this folder
+#   BENCH_SIZES         comma-separated N of docker_scim_user (default 100,1000,5000)
+#   BENCH_ROUNDS        refreshing plans per docker_scim_user row without
+#                       faults, interleaved with plans of the floor (default 3)
+#   BENCH_ROSTER_SIZES  comma-separated N of the roster (default 1000,5000;
+#                       set and empty for no roster rows)
+#   BENCH_ARGS          more flags for the driver (go run ./scripts/bench -h)
+#   BENCH_WORK          keep configs, CLI logs and mockhub logs in this folder
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -31,6 +35,11 @@ if [ -n "${BENCH_WORK:-}" ]; then
   work=(-work "$(cd "$BENCH_WORK" && pwd)")
 fi
 
+roster=()
+if [ -n "${BENCH_ROSTER_SIZES+set}" ]; then
+  roster=(-roster-sizes "$BENCH_ROSTER_SIZES")
+fi
+
 # shellcheck disable=SC2086
 "$wrapdir/bench" \
   -tofu bin/tofu \
@@ -39,5 +48,6 @@ fi
   -wrapper-dir "$wrapdir" \
   -devrc scripts/devrc.sh \
   -sizes "${BENCH_SIZES:-100,1000,5000}" \
+  -rounds "${BENCH_ROUNDS:-3}" \
   -out BENCHMARKS.md \
-  "${work[@]}" ${BENCH_ARGS:-}
+  "${work[@]}" "${roster[@]}" ${BENCH_ARGS:-}
