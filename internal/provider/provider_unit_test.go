@@ -9,23 +9,27 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 )
 
-func TestCaseInsensitiveStringSemanticEquality(t *testing.T) {
+// A user_name the server spells in another case is no change: state keeps
+// the configuration's spelling. Another name is taken from the server.
+func TestModelFromUserKeepsUserNameSpellingIgnoringCase(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	cases := []struct {
-		a, b string
-		want bool
+		prior, server, want string
 	}{
-		{"jane@example.com", "JANE@example.com", true},
-		{"Jane.Doe@Example.COM", "jane.doe@example.com", true},
-		{"jane@example.com", "jane2@example.com", false},
+		{"jane@example.com", "JANE@example.com", "jane@example.com"},
+		{"Jane.Doe@Example.COM", "jane.doe@example.com", "Jane.Doe@Example.COM"},
+		{"jane@example.com", "jane2@example.com", "jane2@example.com"},
 	}
 	for _, tc := range cases {
-		got, diags := newCaseInsensitiveString(tc.a).StringSemanticEquals(ctx, newCaseInsensitiveString(tc.b))
-		if diags.HasError() || got != tc.want {
-			t.Errorf("StringSemanticEquals(%q, %q) = %v, %v; want %v", tc.a, tc.b, got, diags, tc.want)
+		prior := &scimUserModel{UserName: tfproto.Known(tc.prior)}
+		got := modelFromUser(&scim.User{ID: "1", UserName: tc.server}, prior).UserName.Value()
+		if got != tc.want {
+			t.Errorf("prior %q, server %q: state user_name %q, want %q", tc.prior, tc.server, got, tc.want)
 		}
 	}
 }
