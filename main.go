@@ -20,6 +20,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 	provider.QuietLogsUnlessRequested()
+	tuneGC()
 
 	// tf6server rather than providerserver.Serve, so that the framework's
 	// server is wrapped by provider.NewServer (see there for why).
