@@ -323,6 +323,47 @@ resource "docker_scim_user" "jane" {
 	}
 }
 
+// TestAccCLI_savedPlanIgnoresIdPEditsToUnmanagedAttributes: between plan
+// and apply the identity provider changes an attribute the configuration
+// does not set (external_id). That is not a lost update: the saved plan
+// applies, and the IdP's value stays.
+func TestAccCLI_savedPlanIgnoresIdPEditsToUnmanagedAttributes(t *testing.T) {
+	t.Parallel()
+	h := newHub(t)
+	const email = "idp.edit@moby.example"
+	cfg := func(given string) string {
+		return h.scimProvider() + fmt.Sprintf(`
+resource "docker_scim_user" "jane" {
+  user_name  = %q
+  given_name = %q
+}
+`, email, given)
+	}
+	w := newCLIWork(t, cfg("Jane"))
+	w.mustRun("apply", "-auto-approve", "-no-color", "-input=false")
+	w.setConfig(cfg("Janet"))
+	w.mustRun("plan", "-out=plan.out", "-no-color", "-input=false")
+
+	id := h.scimUsers()[email]["id"].(string)
+	status, body := h.scim(http.MethodPatch, "/Users/"+id, map[string]any{
+		"schemas":    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
+		"Operations": []map[string]any{{"op": "replace", "path": "externalId", "value": "okta-42"}},
+	})
+	if status != http.StatusOK {
+		t.Fatalf("out-of-band PATCH: status %d: %v", status, body)
+	}
+
+	w.mustRun("apply", "-no-color", "-input=false", "plan.out")
+	u := h.scimUsers()[email]
+	if name, _ := u["name"].(map[string]any); name["givenName"] != "Janet" || u["externalId"] != "okta-42" {
+		t.Fatalf("server holds %v after the apply, want givenName Janet and the IdP's externalId okta-42", u)
+	}
+	// The next refresh records the IdP's value, and it is not drift.
+	if r := w.run(nil, "plan", "-detailed-exitcode", "-no-color", "-input=false"); exitCode(r.err) != 0 {
+		t.Fatalf("plan after the apply is not empty:\n%s", r.output())
+	}
+}
+
 // exitCode returns a finished command's exit code (0 for no error, -1 when
 // it did not exit normally).
 func exitCode(err error) int {

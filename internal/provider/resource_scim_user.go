@@ -373,21 +373,26 @@ func (s *scimUserServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 	case prior == nil:
 		saved = s.create(ctx, client, planned, &diags)
 	default:
-		saved = s.update(ctx, client, prior, planned, &diags)
-		if saved != nil && diags.HasError() {
-			// A lost update: record what the server holds now, so that
-			// the next plan shows the real difference.
-			planned = prior
-		}
+		saved = s.update(ctx, client, prior, planned, config, &diags)
 	}
 	if saved != nil {
-		if !diags.HasError() {
+		newState := modelFromUser(saved, planned)
+		if diags.HasError() {
+			// A lost update: record what the server holds now, so that
+			// the next plan shows the real difference.
+			newState = modelFromUser(saved, prior)
+		} else {
+			// Terraform holds apply to the plan: an IdP-owned attribute
+			// the identity provider changed since the refresh, which the
+			// configuration does not set, keeps its planned value until
+			// the next refresh reports it.
+			newState.keepPlanned(planned)
 			rememberConfigured(private, config)
 		}
 		tidyUserPrivate(data, private)
 		data.users.Put(saved)
 		var encErr error
-		if resp.NewState, encErr = modelFromUser(saved, planned).encode(); encErr == nil {
+		if resp.NewState, encErr = newState.encode(); encErr == nil {
 			resp.NewIdentity, encErr = scimUserIdentity(saved.UserName)
 		}
 		if encErr != nil {
@@ -429,18 +434,20 @@ func (s *scimUserServer) create(ctx context.Context, client *scim.Client, plan *
 // update sends only what changed: a PATCH where the server supports it.
 // An edit made outside Terraform since the state was read is never
 // silently overwritten: the user is read first and compared with the
-// state (which costs one GET per update, where earlier versions kept an
-// ETag per user in private state, an object per instance that every plan
-// paid for), and the write is conditional on the ETag of that read. On a
-// lost update it returns the server's user with an error in diags.
-func (s *scimUserServer) update(ctx context.Context, client *scim.Client, prior, plan *scimUserModel, diags *diag.Diagnostics) *scim.User {
+// state on what this configuration manages (which costs one GET per
+// update, where earlier builds kept an ETag per user in private state, one
+// more value per instance that every plan carried), and the write is
+// conditional on the ETag of that read. On a lost update it returns the
+// server's user with an error in diags.
+func (s *scimUserServer) update(ctx context.Context, client *scim.Client, prior, plan, config *scimUserModel, diags *diag.Diagnostics) *scim.User {
 	call := diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionUpdate, What: "SCIM user", ID: plan.UserName.Value()}
 	current, err := client.GetUser(ctx, prior.ID.Value())
 	if err != nil {
 		diagnostics.AddClientError(diags, call, err)
 		return nil
 	}
-	if !sameOnServer(modelFromUser(current, prior), prior) {
+	if changed := changedOnServer(modelFromUser(current, prior), prior, config); changed != "" {
+		tflog.Info(ctx, "changed outside Terraform since it was read", map[string]any{"attribute": changed})
 		diagnostics.AddClientError(diags, call, httpx.ErrPreconditionFailed)
 		return current
 	}

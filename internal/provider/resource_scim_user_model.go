@@ -183,11 +183,37 @@ func modelFromUser(u *scim.User, prior *scimUserModel) *scimUserModel {
 	return m
 }
 
-// sameOnServer reports whether the server-held attributes of a and b are
-// the same (user_name ignoring case): what a lost update would change.
-func sameOnServer(a, b *scimUserModel) bool {
-	return strings.EqualFold(a.UserName.Value(), b.UserName.Value()) && a.IdPOwned == b.IdPOwned &&
-		a.Active.V == b.Active.V
+// keepPlanned sets every attribute planned holds a known value for to
+// that value: apply may fill in what the plan left unknown, nothing else.
+func (m *scimUserModel) keepPlanned(planned *scimUserModel) {
+	for i, p := range planned.IdPOwned {
+		if !p.Unknown {
+			m.IdPOwned[i] = p
+		}
+	}
+	if !planned.Active.Unknown {
+		m.Active = planned.Active
+	}
+}
+
+// changedOnServer names the first attribute that differs between what the
+// server holds (server) and what state recorded (state), among those an
+// update manages: user_name (ignoring case), active, and the IdP-owned
+// attributes the configuration sets. "" when none does. An IdP-owned
+// attribute the configuration leaves alone may change under it freely.
+func changedOnServer(server, state, config *scimUserModel) string {
+	if !strings.EqualFold(server.UserName.Value(), state.UserName.Value()) {
+		return "user_name"
+	}
+	if server.Active.V != state.Active.V {
+		return "active"
+	}
+	for i, name := range idpOwnedAttributes {
+		if !config.IdPOwned[i].Null && server.IdPOwned[i] != state.IdPOwned[i] {
+			return name
+		}
+	}
+	return ""
 }
 
 // configuredKey records in private state which of idpOwnedAttributes the
