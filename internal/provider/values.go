@@ -16,13 +16,6 @@ func stringOrNull(s string) types.String {
 	return types.StringValue(s)
 }
 
-func stringIfKnown(v types.String) string {
-	if v.IsNull() || v.IsUnknown() {
-		return ""
-	}
-	return v.ValueString()
-}
-
 func boolPtr(b bool) *bool { return &b }
 
 func quote(s string) string { return strconv.Quote(s) }
