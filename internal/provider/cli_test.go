@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -267,30 +266,8 @@ func TestAccCLI_savedPlanLostUpdate(t *testing.T) {
 	t.Parallel()
 	h := newHub(t)
 	const email = "lost.update@moby.example"
-	cfg := func(given string) string {
-		return h.scimProvider() + fmt.Sprintf(`
-resource "docker_scim_user" "jane" {
-  user_name   = %q
-  given_name  = %q
-  family_name = "Doe"
-}
-`, email, given)
-	}
-	w := newCLIWork(t, cfg("Jane"))
-	w.mustRun("apply", "-auto-approve", "-no-color", "-input=false")
-
-	w.setConfig(cfg("Janet"))
-	w.mustRun("plan", "-out=plan.out", "-no-color", "-input=false")
-
 	// Someone edits the user in the IdP or the Admin Console.
-	id := h.scimUsers()[email]["id"].(string)
-	status, body := h.scim(http.MethodPatch, "/Users/"+id, map[string]any{
-		"schemas":    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
-		"Operations": []map[string]any{{"op": "replace", "path": "name.givenName", "value": "Outside"}},
-	})
-	if status != http.StatusOK {
-		t.Fatalf("out-of-band PATCH: status %d: %v", status, body)
-	}
+	w := savedPlanThenOutsideEdit(t, h, email, map[string]any{"op": "replace", "path": "name.givenName", "value": "Outside"})
 
 	r := w.run(nil, "apply", "-no-color", "-input=false", "plan.out")
 	if r.err == nil {
@@ -331,6 +308,24 @@ func TestAccCLI_savedPlanIgnoresIdPEditsToUnmanagedAttributes(t *testing.T) {
 	t.Parallel()
 	h := newHub(t)
 	const email = "idp.edit@moby.example"
+	w := savedPlanThenOutsideEdit(t, h, email, map[string]any{"op": "replace", "path": "externalId", "value": "okta-42"})
+
+	w.mustRun("apply", "-no-color", "-input=false", "plan.out")
+	u := h.scimUsers()[email]
+	if name, _ := u["name"].(map[string]any); name["givenName"] != "Janet" || u["externalId"] != "okta-42" {
+		t.Fatalf("server holds %v after the apply, want givenName Janet and the IdP's externalId okta-42", u)
+	}
+	// The next refresh records the IdP's value, and it is not drift.
+	if r := w.run(nil, "plan", "-detailed-exitcode", "-no-color", "-input=false"); exitCode(r.err) != 0 {
+		t.Fatalf("plan after the apply is not empty:\n%s", r.output())
+	}
+}
+
+// savedPlanThenOutsideEdit applies a docker_scim_user with given_name
+// Jane, saves a plan (plan.out) that renames her Janet, and then has the
+// SCIM user changed outside Terraform by op before that plan is applied.
+func savedPlanThenOutsideEdit(t *testing.T, h *testHub, email string, op map[string]any) *cliWork {
+	t.Helper()
 	cfg := func(given string) string {
 		return h.scimProvider() + fmt.Sprintf(`
 resource "docker_scim_user" "jane" {
@@ -343,25 +338,8 @@ resource "docker_scim_user" "jane" {
 	w.mustRun("apply", "-auto-approve", "-no-color", "-input=false")
 	w.setConfig(cfg("Janet"))
 	w.mustRun("plan", "-out=plan.out", "-no-color", "-input=false")
-
-	id := h.scimUsers()[email]["id"].(string)
-	status, body := h.scim(http.MethodPatch, "/Users/"+id, map[string]any{
-		"schemas":    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
-		"Operations": []map[string]any{{"op": "replace", "path": "externalId", "value": "okta-42"}},
-	})
-	if status != http.StatusOK {
-		t.Fatalf("out-of-band PATCH: status %d: %v", status, body)
-	}
-
-	w.mustRun("apply", "-no-color", "-input=false", "plan.out")
-	u := h.scimUsers()[email]
-	if name, _ := u["name"].(map[string]any); name["givenName"] != "Janet" || u["externalId"] != "okta-42" {
-		t.Fatalf("server holds %v after the apply, want givenName Janet and the IdP's externalId okta-42", u)
-	}
-	// The next refresh records the IdP's value, and it is not drift.
-	if r := w.run(nil, "plan", "-detailed-exitcode", "-no-color", "-input=false"); exitCode(r.err) != 0 {
-		t.Fatalf("plan after the apply is not empty:\n%s", r.output())
-	}
+	h.patchUser(h.scimUsers()[email]["id"].(string), op)
+	return w
 }
 
 // exitCode returns a finished command's exit code (0 for no error, -1 when

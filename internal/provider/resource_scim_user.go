@@ -66,15 +66,16 @@ var scimUserValidators = map[string][]validator.String{
 	"on_destroy":   {stringvalidator.OneOf(onDestroyDelete, onDestroyDeactivate)},
 }
 
-var idpOwnedDescriptions = [numIdPOwned]string{
-	"First name (`name.givenName`).",
-	"Surname (`name.familyName`).",
-	"Identifier of the user in the identity provider (`externalId`).",
-	"Display name (`displayName`). Docker sets it to the user's Docker ID when nobody else does.",
-	"Role in the organization (Docker's `dockerRole`): `member`, `editor` or `owner`. A new user gets `member` when it is not set.",
-	"Organization the user joins (Docker's `dockerOrg`), overriding the SSO connection's default organization. It must be covered by the connection.",
-	"Team the user joins (Docker's `dockerTeam`); Docker creates it when missing. To manage a team's whole membership, use `docker_group_mapping` instead.",
-}
+var idpOwnedDescriptions = func() (d [numIdPOwned]string) {
+	d[idpGivenName] = "First name (`name.givenName`)."
+	d[idpFamilyName] = "Surname (`name.familyName`)."
+	d[idpExternalID] = "Identifier of the user in the identity provider (`externalId`)."
+	d[idpDisplayName] = "Display name (`displayName`). Docker sets it to the user's Docker ID when nobody else does."
+	d[idpRole] = "Role in the organization (Docker's `dockerRole`): `member`, `editor` or `owner`. A new user gets `member` when it is not set."
+	d[idpOrgName] = "Organization the user joins (Docker's `dockerOrg`), overriding the SSO connection's default organization. It must be covered by the connection."
+	d[idpTeamName] = "Team the user joins (Docker's `dockerTeam`); Docker creates it when missing. To manage a team's whole membership, use `docker_group_mapping` instead."
+	return d
+}()
 
 func scimUserSchema() *tfprotov6.Schema {
 	md := tfprotov6.StringKindMarkdown
@@ -122,19 +123,13 @@ func scimUserSchema() *tfprotov6.Schema {
 
 // GetMetadata names the one resource this server serves.
 func (s *scimUserServer) GetMetadata(context.Context, *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
-	return &tfprotov6.GetMetadataResponse{
-		ServerCapabilities: &tfprotov6.ServerCapabilities{GetProviderSchemaOptional: true},
-		Resources:          []tfprotov6.ResourceMetadata{{TypeName: scimUserTypeName}},
-	}, nil
+	return tfproto.Metadata(scimUserTypeName), nil
 }
 
 // GetProviderSchema returns the resource's schema; the provider block's is
 // the framework side's.
 func (s *scimUserServer) GetProviderSchema(context.Context, *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
-	return &tfprotov6.GetProviderSchemaResponse{
-		ServerCapabilities: &tfprotov6.ServerCapabilities{GetProviderSchemaOptional: true},
-		ResourceSchemas:    map[string]*tfprotov6.Schema{scimUserTypeName: scimUserSchema()},
-	}, nil
+	return tfproto.Schemas(scimUserTypeName, scimUserSchema()), nil
 }
 
 // GetResourceIdentitySchemas declares user_name as the identity, for

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/dockerscim/terraform-provider-docker/internal/roster"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 )
@@ -14,17 +15,18 @@ import (
 // The values of docker_scim_user as plain Go types, and their conversion
 // to and from the protocol and the SCIM client (see resource_scim_user.go).
 
-// The attributes of docker_scim_user that the identity provider may own,
-// by index into scimUserModel.IdPOwned.
+// The attributes of docker_scim_user that the identity provider may own
+// are a person's settings in docker_scim_roster, by the same index: one
+// list, one mapping from a SCIM user (roster.PersonFrom).
 const (
-	idpGivenName = iota
-	idpFamilyName
-	idpExternalID
-	idpDisplayName
-	idpRole
-	idpOrgName
-	idpTeamName
-	numIdPOwned
+	idpGivenName   = roster.AttrGivenName
+	idpFamilyName  = roster.AttrFamilyName
+	idpDisplayName = roster.AttrDisplayName
+	idpExternalID  = roster.AttrExternalID
+	idpRole        = roster.AttrRole
+	idpOrgName     = roster.AttrOrgName
+	idpTeamName    = roster.AttrTeamName
+	numIdPOwned    = roster.NumAttrs
 )
 
 // idpOwnedAttributes may be set by the identity provider as well as by the
@@ -33,7 +35,7 @@ const (
 // and a change the IdP makes to it is not drift. One that the configuration
 // stops setting is given back: removed on the server (role and
 // display_name go back to Docker's defaults).
-var idpOwnedAttributes = [numIdPOwned]string{"given_name", "family_name", "external_id", "display_name", "role", "org_name", "team_name"}
+var idpOwnedAttributes = roster.AttrNames
 
 // scimUserModel is one docker_scim_user: configuration, plan or state.
 type scimUserModel struct {
@@ -122,25 +124,10 @@ func identityUserName(id *tfprotov6.ResourceIdentityData) string {
 	return tfproto.StrOf(a["user_name"]).Value()
 }
 
-// userFromModel builds the SCIM user a configuration or state describes.
+// userFromModel builds the SCIM user a configuration or state describes,
+// as docker_scim_roster builds a person's.
 func userFromModel(m *scimUserModel) *scim.User {
-	owned := func(i int) string { return m.IdPOwned[i].Value() }
-	u := &scim.User{
-		ID:          m.ID.Value(),
-		UserName:    m.UserName.Value(),
-		ExternalID:  owned(idpExternalID),
-		DisplayName: owned(idpDisplayName),
-		Active:      boolPtr(m.Active.Null || m.Active.Unknown || m.Active.V),
-	}
-	if !m.IdPOwned[idpGivenName].Null || !m.IdPOwned[idpFamilyName].Null {
-		u.Name = &scim.Name{GivenName: owned(idpGivenName), FamilyName: owned(idpFamilyName)}
-	}
-	role := owned(idpRole)
-	if role == "" {
-		role = "member"
-	}
-	u.Docker = &scim.DockerExtension{Role: role, Org: owned(idpOrgName), Team: owned(idpTeamName)}
-	return u
+	return roster.UserFromState(m.UserName.Value(), m.ID.Value(), &roster.Person{Attrs: m.IdPOwned, Active: m.Active})
 }
 
 // modelFromUser maps what the server holds onto the model. Settings that
@@ -151,7 +138,6 @@ func modelFromUser(u *scim.User, prior *scimUserModel) *scimUserModel {
 	m := &scimUserModel{
 		ID:        tfproto.Known(u.ID),
 		UserName:  tfproto.Known(u.UserName),
-		Active:    tfproto.KnownBool(u.IsActive()),
 		Adopt:     prior.Adopt,
 		OnDestroy: prior.OnDestroy,
 	}
@@ -164,22 +150,8 @@ func modelFromUser(u *scim.User, prior *scimUserModel) *scimUserModel {
 	if !m.OnDestroy.IsSet() || m.OnDestroy.V == "" {
 		m.OnDestroy = tfproto.Known(onDestroyDelete)
 	}
-	m.IdPOwned[idpExternalID] = tfproto.OrNull(u.ExternalID)
-	m.IdPOwned[idpDisplayName] = tfproto.OrNull(u.DisplayName)
-	m.IdPOwned[idpGivenName], m.IdPOwned[idpFamilyName] = tfproto.NullStr(), tfproto.NullStr()
-	if u.Name != nil {
-		m.IdPOwned[idpGivenName] = tfproto.OrNull(u.Name.GivenName)
-		m.IdPOwned[idpFamilyName] = tfproto.OrNull(u.Name.FamilyName)
-	}
-	m.IdPOwned[idpRole] = tfproto.Known("member")
-	m.IdPOwned[idpOrgName], m.IdPOwned[idpTeamName] = tfproto.NullStr(), tfproto.NullStr()
-	if u.Docker != nil {
-		if u.Docker.Role != "" {
-			m.IdPOwned[idpRole] = tfproto.Known(u.Docker.Role)
-		}
-		m.IdPOwned[idpOrgName] = tfproto.OrNull(u.Docker.Org)
-		m.IdPOwned[idpTeamName] = tfproto.OrNull(u.Docker.Team)
-	}
+	person := roster.PersonFrom(u)
+	m.IdPOwned, m.Active = person.Attrs, person.Active
 	return m
 }
 

@@ -70,21 +70,21 @@ func runBounded(ctx context.Context, n int, writes []*write) {
 func desiredUser(key string, p *Person, current *scim.User, giveBackDisplay bool) *scim.User {
 	u := &scim.User{
 		UserName:    key,
-		ExternalID:  p.Attrs[attrExternalID].Value(),
-		DisplayName: p.Attrs[attrDisplayName].Value(),
+		ExternalID:  p.Attrs[AttrExternalID].Value(),
+		DisplayName: p.Attrs[AttrDisplayName].Value(),
 		Active:      boolPtr(p.Active.Null || p.Active.Unknown || p.Active.V),
 	}
-	if p.Attrs[attrDisplayName].Unknown && current != nil && !giveBackDisplay {
+	if p.Attrs[AttrDisplayName].Unknown && current != nil && !giveBackDisplay {
 		u.DisplayName = current.DisplayName
 	}
-	if g, f := p.Attrs[attrGivenName].Value(), p.Attrs[attrFamilyName].Value(); g != "" || f != "" {
+	if g, f := p.Attrs[AttrGivenName].Value(), p.Attrs[AttrFamilyName].Value(); g != "" || f != "" {
 		u.Name = &scim.Name{GivenName: g, FamilyName: f}
 	}
-	role := p.Attrs[attrRole].Value()
+	role := p.Attrs[AttrRole].Value()
 	if role == "" {
 		role = "member"
 	}
-	u.Docker = &scim.DockerExtension{Role: role, Org: p.Attrs[attrOrgName].Value(), Team: p.Attrs[attrTeamName].Value()}
+	u.Docker = &scim.DockerExtension{Role: role, Org: p.Attrs[AttrOrgName].Value(), Team: p.Attrs[AttrTeamName].Value()}
 	if current != nil {
 		u.ID = current.ID
 		if strings.EqualFold(current.UserName, key) {
@@ -94,8 +94,9 @@ func desiredUser(key string, p *Person, current *scim.User, giveBackDisplay bool
 	return u
 }
 
-// userFromState is the SCIM user state says key is.
-func userFromState(key, id string, p *Person) *scim.User {
+// UserFromState is the SCIM user that state says key (the userName) and
+// id are, with the settings p: what docker_scim_user sends as well.
+func UserFromState(key, id string, p *Person) *scim.User {
 	u := desiredUser(key, p, nil, false)
 	u.ID = id
 	return u
@@ -121,8 +122,8 @@ func Apply(ctx context.Context, c *scim.Client, prior, planned, config *Roster, 
 		pk, managed := priorKeys[lower]
 		switch {
 		case managed:
-			current := userFromState(pk, prior.IDs[pk].Value(), prior.Users[pk])
-			giveBack := priv.Configured[lower]&(1<<attrDisplayName) != 0
+			current := UserFromState(pk, prior.IDs[pk].Value(), prior.Users[pk])
+			giveBack := priv.Configured[lower]&(1<<AttrDisplayName) != 0
 			desired := desiredUser(k, p, current, giveBack)
 			if len(scim.UserPatchOps(current, desired)) == 0 {
 				continue
@@ -252,7 +253,7 @@ func hasUnknown(p *Person) bool {
 // settle is a planned entry with its unknown values taken from what the
 // server holds after the write.
 func settle(planned *Person, u *scim.User) *Person {
-	server := personFrom(u)
+	server := PersonFrom(u)
 	out := *planned
 	for i, a := range out.Attrs {
 		if a.Unknown {
@@ -331,7 +332,7 @@ func writeProblem(w *write, p *Person) Problem {
 		return errorAt(append(path, "org_name"), diagnostics.Summary(w.call()),
 			fmt.Sprintf("Couldn't %s SCIM user %q: Docker refused org_name = %q. An SSO connection provisions only its "+
 				"own organization, or the organizations of its company.\n\nDocker answered: %s",
-				w.action, w.key, p.Attrs[attrOrgName].Value(), w.err))
+				w.action, w.key, p.Attrs[AttrOrgName].Value(), w.err))
 	}
 	return errorAt(path, diagnostics.Summary(w.call()), diagnostics.Detail(w.call(), w.err))
 }

@@ -32,22 +32,22 @@ type (
 
 // The settings of one person, the same as docker_scim_user's.
 const (
-	attrGivenName = iota
-	attrFamilyName
-	attrDisplayName
-	attrExternalID
-	attrRole
-	attrOrgName
-	attrTeamName
-	numAttrs
+	AttrGivenName = iota
+	AttrFamilyName
+	AttrDisplayName
+	AttrExternalID
+	AttrRole
+	AttrOrgName
+	AttrTeamName
+	NumAttrs
 )
 
-// attrNames are the schema names of a person's string settings, by index.
-var attrNames = [numAttrs]string{"given_name", "family_name", "display_name", "external_id", "role", "org_name", "team_name"}
+// AttrNames are the schema names of a person's string settings, by index.
+var AttrNames = [NumAttrs]string{"given_name", "family_name", "display_name", "external_id", "role", "org_name", "team_name"}
 
 // Person is one entry of users: the settings of one SCIM user.
 type Person struct {
-	Attrs  [numAttrs]Str
+	Attrs  [NumAttrs]Str
 	Active Bool
 }
 
@@ -124,7 +124,7 @@ func (r *Roster) keysByLower() map[string]string {
 // Private is what the resource keeps in private state, beside the state.
 type Private struct {
 	// Configured records, per lower-cased email, which settings the
-	// configuration set at the last apply (bit i is attrNames[i]): a setting
+	// configuration set at the last apply (bit i is AttrNames[i]): a setting
 	// it never set is the identity provider's, one it stopped setting is
 	// given back.
 	Configured map[string]uint8 `json:"c,omitempty"`

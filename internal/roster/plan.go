@@ -56,20 +56,20 @@ func Validate(c *Roster) []Problem {
 		}
 		seen[strings.ToLower(k)] = k
 		p := c.Users[k]
-		if r := p.Attrs[attrRole]; !r.Null && !r.Unknown && !slices.Contains(roles, r.V) {
+		if r := p.Attrs[AttrRole]; !r.Null && !r.Unknown && !slices.Contains(roles, r.V) {
 			out = append(out, errorAt(append(at, "role"), "Invalid role",
 				fmt.Sprintf("role must be member, editor or owner, got %q.", r.V)))
 		}
-		for _, i := range []int{attrOrgName, attrTeamName} {
+		for _, i := range []int{AttrOrgName, AttrTeamName} {
 			if v := p.Attrs[i]; !v.Null && !v.Unknown && !validators.IsDockerName(v.V) {
-				out = append(out, errorAt(append(at, attrNames[i]), "Invalid name",
-					fmt.Sprintf("%s %q is not a Docker organization or team name.", attrNames[i], v.V)))
+				out = append(out, errorAt(append(at, AttrNames[i]), "Invalid name",
+					fmt.Sprintf("%s %q is not a Docker organization or team name.", AttrNames[i], v.V)))
 			}
 		}
 		for i, v := range p.Attrs {
 			if !v.Null && !v.Unknown && v.V == "" {
-				out = append(out, errorAt(append(at, attrNames[i]), "Empty value",
-					fmt.Sprintf("%s must not be empty: leave it unset to leave it to the identity provider.", attrNames[i])))
+				out = append(out, errorAt(append(at, AttrNames[i]), "Empty value",
+					fmt.Sprintf("%s must not be empty: leave it unset to leave it to the identity provider.", AttrNames[i])))
 			}
 		}
 	}
@@ -286,15 +286,15 @@ func scopeText(f Str) string {
 // last apply.
 func planPerson(c, p *Person, configured uint8) *Person {
 	out := &Person{}
-	for i := range numAttrs {
+	for i := range NumAttrs {
 		switch {
 		case !c.Attrs[i].Null:
 			out.Attrs[i] = c.Attrs[i]
 		case p != nil && configured&(1<<i) == 0:
 			out.Attrs[i] = p.Attrs[i]
-		case i == attrRole:
+		case i == AttrRole:
 			out.Attrs[i] = tfproto.Known("member")
-		case i == attrDisplayName:
+		case i == AttrDisplayName:
 			if p != nil && p.Attrs[i].Null {
 				out.Attrs[i] = p.Attrs[i]
 			} else {
@@ -314,7 +314,7 @@ func planPerson(c, p *Person, configured uint8) *Person {
 // configuredBits says which settings c sets.
 func configuredBits(c *Person) uint8 {
 	var b uint8
-	for i := range numAttrs {
+	for i := range NumAttrs {
 		if !c.Attrs[i].Null {
 			b |= 1 << i
 		}

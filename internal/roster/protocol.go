@@ -61,7 +61,7 @@ var (
 	}}
 )
 
-var personDescriptions = [numAttrs]string{
+var personDescriptions = [NumAttrs]string{
 	"First name (`name.givenName`).",
 	"Surname (`name.familyName`).",
 	"Display name (`displayName`). Docker sets it to the user's Docker ID when nobody else does.",
@@ -76,8 +76,8 @@ const idpOwned = " When not set, it is not managed: Terraform neither removes no
 
 func schema() *tfprotov6.Schema {
 	md := tfprotov6.StringKindMarkdown
-	person := make([]*tfprotov6.SchemaAttribute, 0, numAttrs+1)
-	for i, name := range attrNames {
+	person := make([]*tfprotov6.SchemaAttribute, 0, NumAttrs+1)
+	for i, name := range AttrNames {
 		person = append(person, &tfprotov6.SchemaAttribute{Name: name, Type: tftypes.String, Optional: true, Computed: true,
 			Description: personDescriptions[i] + idpOwned, DescriptionKind: md})
 	}
@@ -180,7 +180,7 @@ func decode(dv *tfprotov6.DynamicValue) (*Roster, error) {
 				return nil, err
 			}
 			p := &Person{Active: tfproto.BoolOf(pa["active"])}
-			for i, name := range attrNames {
+			for i, name := range AttrNames {
 				p.Attrs[i] = tfproto.StrOf(pa[name])
 			}
 			r.Users[k] = p
@@ -251,8 +251,8 @@ func encode(r *Roster) (*tfprotov6.DynamicValue, error) {
 	default:
 		m := make(map[string]tftypes.Value, len(r.Users))
 		for k, p := range r.Users {
-			pa := make(map[string]tftypes.Value, numAttrs+1)
-			for i, name := range attrNames {
+			pa := make(map[string]tftypes.Value, NumAttrs+1)
+			for i, name := range AttrNames {
 				pa[name] = p.Attrs[i].Terraform()
 			}
 			pa["active"] = p.Active.Terraform()
@@ -365,19 +365,13 @@ func (s *Server) client() (*scim.Client, bool, []*tfprotov6.Diagnostic) {
 
 // GetMetadata names the one resource this server serves.
 func (s *Server) GetMetadata(context.Context, *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
-	return &tfprotov6.GetMetadataResponse{
-		ServerCapabilities: &tfprotov6.ServerCapabilities{GetProviderSchemaOptional: true},
-		Resources:          []tfprotov6.ResourceMetadata{{TypeName: TypeName}},
-	}, nil
+	return tfproto.Metadata(TypeName), nil
 }
 
 // GetProviderSchema returns the resource's schema. The provider block's
 // schema is the framework side's: this server declares none.
 func (s *Server) GetProviderSchema(context.Context, *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
-	return &tfprotov6.GetProviderSchemaResponse{
-		ServerCapabilities: &tfprotov6.ServerCapabilities{GetProviderSchemaOptional: true},
-		ResourceSchemas:    map[string]*tfprotov6.Schema{TypeName: schema()},
-	}, nil
+	return tfproto.Schemas(TypeName, schema()), nil
 }
 
 // GetResourceIdentitySchemas returns none: the roster has no identity.

@@ -26,31 +26,31 @@ func ListerFor(c *scim.Client) Lister {
 	return func(ctx context.Context, filter string) (map[string]Found, error) {
 		out := map[string]Found{}
 		err := listScope(ctx, c, filter, func(u *scim.User) {
-			out[strings.ToLower(u.UserName)] = Found{UserName: u.UserName, ID: u.ID, Active: u.IsActive(), Person: personFrom(u)}
+			out[strings.ToLower(u.UserName)] = Found{UserName: u.UserName, ID: u.ID, Active: u.IsActive(), Person: PersonFrom(u)}
 		})
 		return out, err
 	}
 }
 
-// personFrom is what the server holds of u, as a users entry.
-func personFrom(u *scim.User) *Person {
+// PersonFrom is what the server holds of u, as a users entry.
+func PersonFrom(u *scim.User) *Person {
 	p := &Person{Active: Bool{V: u.IsActive()}}
 	for i := range p.Attrs {
 		p.Attrs[i] = tfproto.NullStr()
 	}
-	p.Attrs[attrDisplayName] = tfproto.OrNull(u.DisplayName)
-	p.Attrs[attrExternalID] = tfproto.OrNull(u.ExternalID)
-	p.Attrs[attrRole] = tfproto.Known("member")
+	p.Attrs[AttrDisplayName] = tfproto.OrNull(u.DisplayName)
+	p.Attrs[AttrExternalID] = tfproto.OrNull(u.ExternalID)
+	p.Attrs[AttrRole] = tfproto.Known("member")
 	if u.Name != nil {
-		p.Attrs[attrGivenName] = tfproto.OrNull(u.Name.GivenName)
-		p.Attrs[attrFamilyName] = tfproto.OrNull(u.Name.FamilyName)
+		p.Attrs[AttrGivenName] = tfproto.OrNull(u.Name.GivenName)
+		p.Attrs[AttrFamilyName] = tfproto.OrNull(u.Name.FamilyName)
 	}
 	if u.Docker != nil {
 		if u.Docker.Role != "" {
-			p.Attrs[attrRole] = tfproto.Known(u.Docker.Role)
+			p.Attrs[AttrRole] = tfproto.Known(u.Docker.Role)
 		}
-		p.Attrs[attrOrgName] = tfproto.OrNull(u.Docker.Org)
-		p.Attrs[attrTeamName] = tfproto.OrNull(u.Docker.Team)
+		p.Attrs[AttrOrgName] = tfproto.OrNull(u.Docker.Org)
+		p.Attrs[AttrTeamName] = tfproto.OrNull(u.Docker.Team)
 	}
 	return p
 }
@@ -77,7 +77,7 @@ func Read(ctx context.Context, c *scim.Client, state *Roster, priv *Private) (*R
 	err := listScope(ctx, c, state.filter(), func(u *scim.User) {
 		lower := strings.ToLower(u.UserName)
 		if k, ok := keys[lower]; ok {
-			out.Users[k] = personFrom(u)
+			out.Users[k] = PersonFrom(u)
 			out.IDs[k] = tfproto.Known(u.ID)
 			nameByID[u.ID] = k
 			return
@@ -107,7 +107,7 @@ func Read(ctx context.Context, c *scim.Client, state *Roster, priv *Private) (*R
 		if err != nil {
 			return nil, nil, err
 		}
-		out.Users[k] = personFrom(u)
+		out.Users[k] = PersonFrom(u)
 		out.IDs[k] = tfproto.Known(u.ID)
 		nameByID[u.ID] = k
 	}
@@ -188,7 +188,7 @@ func Import(ctx context.Context, c *scim.Client, importID string) (*Roster, *Pri
 		r.Filter = tfproto.NullStr()
 	}
 	err := listScope(ctx, c, r.filter(), func(u *scim.User) {
-		r.Users[u.UserName] = personFrom(u)
+		r.Users[u.UserName] = PersonFrom(u)
 		r.IDs[u.UserName] = tfproto.Known(u.ID)
 	})
 	if err != nil {

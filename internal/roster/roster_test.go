@@ -18,15 +18,15 @@ func person(given string) *Person {
 		p.Attrs[i] = tfproto.NullStr()
 	}
 	if given != "" {
-		p.Attrs[attrGivenName] = tfproto.Known(given)
+		p.Attrs[AttrGivenName] = tfproto.Known(given)
 	}
 	return p
 }
 
 func serverPerson(given, display string) *Person {
 	p := person(given)
-	p.Attrs[attrRole] = tfproto.Known("member")
-	p.Attrs[attrDisplayName] = tfproto.OrNull(display)
+	p.Attrs[AttrRole] = tfproto.Known("member")
+	p.Attrs[AttrDisplayName] = tfproto.OrNull(display)
 	p.Active = Bool{V: true}
 	return p
 }
@@ -92,20 +92,20 @@ func TestPlanOwnership(t *testing.T) {
 	}
 	config := &Roster{Filter: tfproto.NullStr(), Unmanaged: tfproto.NullStr(), MaxParallelWrites: Int{Null: true},
 		Users: map[string]*Person{"a@x.example": person(""), "b@x.example": person(""), "c@x.example": person("Cy")}}
-	priv := &Private{Configured: map[string]uint8{"b@x.example": 1 << attrGivenName}}
+	priv := &Private{Configured: map[string]uint8{"b@x.example": 1 << AttrGivenName}}
 	res, err := Plan(context.Background(), prior, config, priv, noList)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := res.Planned
-	if got := p.Users["a@x.example"].Attrs[attrGivenName]; got != tfproto.Known("Ann") {
+	if got := p.Users["a@x.example"].Attrs[AttrGivenName]; got != tfproto.Known("Ann") {
 		t.Errorf("a's given_name, never configured, is %+v: want the server's", got)
 	}
-	if got := p.Users["b@x.example"].Attrs[attrGivenName]; !got.Null {
+	if got := p.Users["b@x.example"].Attrs[AttrGivenName]; !got.Null {
 		t.Errorf("b's given_name, no longer configured, is %+v: want given back (null)", got)
 	}
 	c := p.Users["c@x.example"]
-	if c.Attrs[attrRole] != tfproto.Known("member") || !c.Attrs[attrDisplayName].Unknown || !c.Active.V || !p.IDs["c@x.example"].Unknown {
+	if c.Attrs[AttrRole] != tfproto.Known("member") || !c.Attrs[AttrDisplayName].Unknown || !c.Active.V || !p.IDs["c@x.example"].Unknown {
 		t.Errorf("new person planned %+v, id %+v", c, p.IDs["c@x.example"])
 	}
 }
@@ -168,7 +168,7 @@ func TestPlanCreateAdopts(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := res.Planned
-	if listed != 1 || p.IDs["a@x.example"] != tfproto.Known("1") || p.Users["a@x.example"].Attrs[attrDisplayName] != tfproto.Known("ann00") {
+	if listed != 1 || p.IDs["a@x.example"] != tfproto.Known("1") || p.Users["a@x.example"].Attrs[AttrDisplayName] != tfproto.Known("ann00") {
 		t.Fatalf("listed %d times; planned %+v id %+v", listed, p.Users["a@x.example"], p.IDs["a@x.example"])
 	}
 	if strings.Join(p.UnmanagedUsers, ",") != "z@x.example" {

@@ -88,3 +88,22 @@ func UpgradeState(typeName string, req *tfprotov6.UpgradeResourceStateRequest) *
 	}
 	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &tfprotov6.DynamicValue{JSON: req.RawState.JSON}}
 }
+
+// Metadata is the GetMetadata answer of a server that serves the one
+// resource typeName.
+func Metadata(typeName string) *tfprotov6.GetMetadataResponse {
+	return &tfprotov6.GetMetadataResponse{
+		ServerCapabilities: &tfprotov6.ServerCapabilities{GetProviderSchemaOptional: true},
+		Resources:          []tfprotov6.ResourceMetadata{{TypeName: typeName}},
+	}
+}
+
+// Schemas is the GetProviderSchema answer of a server that serves the one
+// resource typeName with schema s. It declares no provider schema: the
+// provider block is the framework side's.
+func Schemas(typeName string, s *tfprotov6.Schema) *tfprotov6.GetProviderSchemaResponse {
+	return &tfprotov6.GetProviderSchemaResponse{
+		ServerCapabilities: &tfprotov6.ServerCapabilities{GetProviderSchemaOptional: true},
+		ResourceSchemas:    map[string]*tfprotov6.Schema{typeName: s},
+	}
+}
