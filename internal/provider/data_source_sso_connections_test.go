@@ -25,24 +25,8 @@ data "docker_sso_connections" "company" {
 }
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.docker_sso_connections.org", tfjsonpath.New("connections"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"id":           knownvalue.StringExact(connOrgID),
-						"name":         knownvalue.StringExact("Moby Okta"),
-						"type":         knownvalue.StringExact("SAML"),
-						"domains":      knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("moby.example")}),
-						"scim_enabled": knownvalue.Bool(true),
-					}),
-				})),
-				statecheck.ExpectKnownValue("data.docker_sso_connections.company", tfjsonpath.New("connections"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"id":           knownvalue.StringExact(connCompanyID),
-						"name":         knownvalue.StringExact("Moby Inc Entra"),
-						"type":         knownvalue.StringExact("OIDC"),
-						"domains":      knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("moby-inc.example")}),
-						"scim_enabled": knownvalue.Bool(false),
-					}),
-				})),
+				expectOneConnection("org", connOrgID, "Moby Okta", "SAML", "moby.example", true),
+				expectOneConnection("company", connCompanyID, "Moby Inc Entra", "OIDC", "moby-inc.example", false),
 			},
 		}},
 	})
@@ -82,4 +66,18 @@ data "docker_sso_connections" "x" { org_name = "moby" }
 			})
 		})
 	}
+}
+
+// expectOneConnection checks that data.docker_sso_connections.<name> lists
+// exactly one connection, with these settings.
+func expectOneConnection(name, id, title, typ, domain string, scim bool) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue("data.docker_sso_connections."+name, tfjsonpath.New("connections"), knownvalue.ListExact([]knownvalue.Check{
+		knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"id":           knownvalue.StringExact(id),
+			"name":         knownvalue.StringExact(title),
+			"type":         knownvalue.StringExact(typ),
+			"domains":      knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(domain)}),
+			"scim_enabled": knownvalue.Bool(scim),
+		}),
+	}))
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
+	"github.com/dockerscim/terraform-provider-docker/internal/roster"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"github.com/dockerscim/terraform-provider-docker/internal/validators"
@@ -102,12 +103,11 @@ func scimUserSchema() *tfprotov6.Schema {
 				"and removes them from the organization; `deactivate` keeps the SCIM user but inactive, as Okta does " +
 				"when a person is unassigned."},
 	}
-	for i, name := range idpOwnedAttributes {
-		attrs = append(attrs, &tfprotov6.SchemaAttribute{Name: name, Type: tftypes.String, Optional: true, Computed: true,
-			DescriptionKind: md, Description: idpOwnedDescriptions[i] + " When the configuration does not set it, it is " +
-				"not managed: Terraform neither removes nor resets what the identity provider or Docker set, and reports " +
-				"it. Removing it from a configuration that set it removes it on the server."})
-	}
+	attrs = append(attrs, roster.PersonAttributes(func(i int) string {
+		return idpOwnedDescriptions[i] + " When the configuration does not set it, it is not managed: Terraform " +
+			"neither removes nor resets what the identity provider or Docker set, and reports it. Removing it from " +
+			"a configuration that set it removes it on the server."
+	})...)
 	return &tfprotov6.Schema{Version: 0, Block: &tfprotov6.SchemaBlock{
 		Attributes:      attrs,
 		DescriptionKind: md,

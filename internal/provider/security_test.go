@@ -177,22 +177,7 @@ func TestAccSecurity_untrustedCertificateDiagnostic(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	srv.Config.ErrorLog = nil
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "docker" {
-  scim_base_url = "%s/v2/scim/2.0"
-  scim_token    = "tls-test-token"
-}
-
-resource "docker_scim_user" "u" {
-  user_name = "tls@moby.example"
-}
-`, srv.URL),
-			ExpectError: regexp.MustCompile(`(?s)Couldn't create SCIM user.*(x509|certificate)`),
-		}},
-	})
+	expectCreateErrorFrom(t, srv.URL, "tls", `(?s)Couldn't create SCIM user.*(x509|certificate)`)
 }
 
 // TestAccSecurity_malformedResponseDiagnostic: a SCIM endpoint that answers
@@ -206,20 +191,27 @@ func TestAccSecurity_malformedResponseDiagnostic(t *testing.T) {
 		_, _ = w.Write([]byte("<html><body><h1>Welcome to the captive portal</h1></body></html>"))
 	}))
 	t.Cleanup(srv.Close)
+	expectCreateErrorFrom(t, srv.URL, "html", `(?s)POST /v2/scim/2\.0/Users:\s+decoding\s+response:.*content-type\s+text/html`)
+}
+
+// expectCreateErrorFrom applies one docker_scim_user against the SCIM API
+// of the server at url, named by label, and expects the error pattern.
+func expectCreateErrorFrom(t *testing.T, url, label, pattern string) {
+	t.Helper()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "docker" {
   scim_base_url = "%s/v2/scim/2.0"
-  scim_token    = "html-test-token"
+  scim_token    = "%s-test-token"
 }
 
 resource "docker_scim_user" "u" {
-  user_name = "html@moby.example"
+  user_name = "%s@moby.example"
 }
-`, srv.URL),
-			ExpectError: regexp.MustCompile(`(?s)POST /v2/scim/2\.0/Users:\s+decoding\s+response:.*content-type\s+text/html`),
+`, url, label, label),
+			ExpectError: regexp.MustCompile(pattern),
 		}},
 	})
 }

@@ -74,13 +74,21 @@ var personDescriptions = [NumAttrs]string{
 const idpOwned = " When not set, it is not managed: Terraform neither removes nor resets what the identity provider or " +
 	"Docker set, and reports it. Removing it from a configuration that set it removes it on the server."
 
+// PersonAttributes are the schema attributes of a person's string
+// settings (AttrNames, Optional and Computed), described by describe:
+// the roster's and docker_scim_user's.
+func PersonAttributes(describe func(i int) string) []*tfprotov6.SchemaAttribute {
+	out := make([]*tfprotov6.SchemaAttribute, 0, NumAttrs+1)
+	for i, name := range AttrNames {
+		out = append(out, &tfprotov6.SchemaAttribute{Name: name, Type: tftypes.String, Optional: true, Computed: true,
+			Description: describe(i), DescriptionKind: tfprotov6.StringKindMarkdown})
+	}
+	return out
+}
+
 func schema() *tfprotov6.Schema {
 	md := tfprotov6.StringKindMarkdown
-	person := make([]*tfprotov6.SchemaAttribute, 0, NumAttrs+1)
-	for i, name := range AttrNames {
-		person = append(person, &tfprotov6.SchemaAttribute{Name: name, Type: tftypes.String, Optional: true, Computed: true,
-			Description: personDescriptions[i] + idpOwned, DescriptionKind: md})
-	}
+	person := PersonAttributes(func(i int) string { return personDescriptions[i] + idpOwned })
 	person = append(person, &tfprotov6.SchemaAttribute{Name: "active", Type: tftypes.Bool, Optional: true, Computed: true,
 		Description: "Whether the user is active. `false` deactivates them (removed from the organization, SCIM user kept). " +
 			"Defaults to `true`: listing a person means they have access.", DescriptionKind: md})

@@ -100,36 +100,24 @@ func IntOf(v tftypes.Value) Int {
 }
 
 // Terraform is s as a tftypes string.
-func (s Str) Terraform() tftypes.Value {
-	switch {
-	case s.Unknown:
-		return tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
-	case s.Null:
-		return tftypes.NewValue(tftypes.String, nil)
-	}
-	return tftypes.NewValue(tftypes.String, s.V)
-}
+func (s Str) Terraform() tftypes.Value { return terraformValue(tftypes.String, s.Null, s.Unknown, s.V) }
 
 // Terraform is b as a tftypes bool.
-func (b Bool) Terraform() tftypes.Value {
-	switch {
-	case b.Unknown:
-		return tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue)
-	case b.Null:
-		return tftypes.NewValue(tftypes.Bool, nil)
-	}
-	return tftypes.NewValue(tftypes.Bool, b.V)
-}
+func (b Bool) Terraform() tftypes.Value { return terraformValue(tftypes.Bool, b.Null, b.Unknown, b.V) }
 
 // Terraform is n as a tftypes number.
 func (n Int) Terraform() tftypes.Value {
+	return terraformValue(tftypes.Number, n.Null, n.Unknown, new(big.Float).SetInt64(n.V))
+}
+
+func terraformValue(t tftypes.Type, null, unknown bool, v any) tftypes.Value {
 	switch {
-	case n.Unknown:
-		return tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)
-	case n.Null:
-		return tftypes.NewValue(tftypes.Number, nil)
+	case unknown:
+		return tftypes.NewValue(t, tftypes.UnknownValue)
+	case null:
+		return tftypes.NewValue(t, nil)
 	}
-	return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(n.V))
+	return tftypes.NewValue(t, v)
 }
 
 // Attributes decodes dv as an object of type t into its attributes; nil
