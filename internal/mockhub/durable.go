@@ -2,6 +2,7 @@ package mockhub
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -824,8 +825,8 @@ func (d *durable) load() (*snapshot, error) {
 			return err
 		}
 		for i := range snap.Connections {
-			slices.SortFunc(snap.Connections[i].Users, func(a, b *scimUser) int { return cmpU64(a.Seq, b.Seq) })
-			slices.SortFunc(snap.Connections[i].Groups, func(a, b *scimGroup) int { return cmpU64(a.Seq, b.Seq) })
+			slices.SortFunc(snap.Connections[i].Users, func(a, b *scimUser) int { return cmp.Compare(a.Seq, b.Seq) })
+			slices.SortFunc(snap.Connections[i].Groups, func(a, b *scimGroup) int { return cmp.Compare(a.Seq, b.Seq) })
 		}
 		return each(bApplied, func(k, v []byte) error {
 			ap := &applied{}

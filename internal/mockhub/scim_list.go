@@ -1,6 +1,7 @@
 package mockhub
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
@@ -180,6 +181,6 @@ func checkSortOrder(p *listParams) error {
 
 func sortedBySeq[T interface{ seqOf() uint64 }](l []T) []T {
 	l = slices.Clone(l)
-	slices.SortFunc(l, func(a, b T) int { return cmpU64(a.seqOf(), b.seqOf()) })
+	slices.SortFunc(l, func(a, b T) int { return cmp.Compare(a.seqOf(), b.seqOf()) })
 	return l
 }

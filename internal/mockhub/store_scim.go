@@ -1,6 +1,7 @@
 package mockhub
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strings"
@@ -160,7 +161,7 @@ func (s *store) setGroupMembers(g *scimGroup, ids []string) []string {
 		if _, had := g.memberSet[id]; !had {
 			if u := c.users[id]; u != nil {
 				u.groups = append(u.groups, g)
-				slices.SortFunc(u.groups, func(a, b *scimGroup) int { return cmpU64(a.Seq, b.Seq) })
+				slices.SortFunc(u.groups, func(a, b *scimGroup) int { return cmp.Compare(a.Seq, b.Seq) })
 				changed = append(changed, u.Account)
 			}
 		}
@@ -168,14 +169,4 @@ func (s *store) setGroupMembers(g *scimGroup, ids []string) []string {
 	g.Members = members
 	g.memberSet = newSet
 	return changed
-}
-
-func cmpU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -1,6 +1,7 @@
 package scimengine
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -252,7 +253,7 @@ func (n *cmpNode) matchOne(v any) bool {
 		if !ok {
 			return n.op == filter.NE
 		}
-		return ordered(n.op, cmp3(f, n.cv.f))
+		return ordered(n.op, cmp.Compare(f, n.cv.f))
 	case typeDateTime:
 		if isOrdering(n.op) {
 			t, ok := parseDateTime(v)
@@ -311,16 +312,6 @@ func ordered(op filter.CompareOperator, c int) bool {
 		return c <= 0
 	}
 	return false
-}
-
-func cmp3(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // ParseFilter parses expr (RFC 7644 §3.4.2.2) for resource type rt with the

@@ -49,15 +49,8 @@ func Normalize(rt *ResourceType, body Resource) (Resource, error) {
 // caseExact says). Group members, which have no primary, are a set: the
 // store collapses a repeated member.
 func checkMultiValues(rt *ResourceType, r Resource) error {
-	for _, s := range schemasOf(rt) {
-		ref := attrRef{}
-		if s != rt.Schema {
-			ref.ext = s
-		}
-		c := container(r, ref, false)
-		if c == nil {
-			continue
-		}
+	for ref, c := range containers(rt, r) {
+		s := ref.schemaIn(rt)
 		for _, a := range s.Attributes {
 			if !a.MultiValued || a.Type != typeComplex || findSub(a, "primary") == nil {
 				continue
@@ -202,15 +195,8 @@ func resolveInExtension(rt *ResourceType, ext *Schema, key string) (attrRef, boo
 // server assigns (readOnly, such as id) are not the client's to send, and an
 // extension's required attributes only apply when the extension is present.
 func checkRequired(rt *ResourceType, r Resource) error {
-	for _, s := range schemasOf(rt) {
-		ref := attrRef{}
-		if s != rt.Schema {
-			ref.ext = s
-		}
-		c := container(r, ref, false)
-		if c == nil {
-			continue
-		}
+	for ref, c := range containers(rt, r) {
+		s := ref.schemaIn(rt)
 		for _, a := range s.Attributes {
 			if !a.Required || a.Mutability == mutReadOnly {
 				continue

@@ -697,15 +697,8 @@ func flattenObjects(v any) []map[string]any {
 // cleanup drops what the operations left unassigned: empty strings, lists,
 // objects and extension objects (RFC 7643 §2.5 treats them as absent).
 func (p *patcher) cleanup() {
-	for _, s := range schemasOf(p.rt) {
-		ref := attrRef{}
-		if s != p.rt.Schema {
-			ref.ext = s
-		}
-		c := container(p.r, ref, false)
-		if c == nil {
-			continue
-		}
+	for ref, c := range containers(p.rt, p.r) {
+		s := ref.schemaIn(p.rt)
 		for _, a := range s.Attributes {
 			raw, ok := getKey(c, a.Name)
 			if !ok {

@@ -1,6 +1,7 @@
 package scimengine
 
 import (
+	"iter"
 	"strings"
 
 	filter "github.com/scim2/filter-parser/v2"
@@ -14,6 +15,34 @@ type attrRef struct {
 	ext  *Schema    // extension holding attr; nil for the core schema
 	attr *Attribute // nil when the reference is the whole extension object
 	sub  *Attribute // optional sub-attribute of a complex attr
+}
+
+// schemaIn is the schema the reference's attributes belong to: the
+// extension, or rt's core schema.
+func (r attrRef) schemaIn(rt *ResourceType) *Schema {
+	if r.ext != nil {
+		return r.ext
+	}
+	return rt.Schema
+}
+
+// containers yields, for each schema of rt that r holds, a reference to
+// it and the object holding its attributes: r itself for the core schema,
+// the extension's object for an extension (one r lacks is skipped).
+// Readers use it; it never creates an extension object.
+func containers(rt *ResourceType, r Resource) iter.Seq2[attrRef, map[string]any] {
+	return func(yield func(attrRef, map[string]any) bool) {
+		for _, s := range schemasOf(rt) {
+			ref := attrRef{}
+			if s != rt.Schema {
+				ref.ext = s
+			}
+			c := container(r, ref, false)
+			if c != nil && !yield(ref, c) {
+				return
+			}
+		}
+	}
 }
 
 // name spells the reference as the schema does, for error details.

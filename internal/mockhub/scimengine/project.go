@@ -70,15 +70,8 @@ func Project(rt *ResourceType, r Resource, attributes, excludedAttributes []stri
 	if v, ok := getKey(r, "schemas"); ok {
 		out["schemas"] = deepCopy(v)
 	}
-	for _, s := range schemasOf(rt) {
-		ref := attrRef{}
-		if s != rt.Schema {
-			ref.ext = s
-		}
-		c := container(r, ref, false)
-		if c == nil {
-			continue
-		}
+	for ref, c := range containers(rt, r) {
+		s := ref.schemaIn(rt)
 		extAll := ref.ext != nil && include.exts[ref.ext]
 		extExcluded := ref.ext != nil && exclude.exts[ref.ext]
 		dst := out

@@ -1,6 +1,7 @@
 package scimengine
 
 import (
+	"cmp"
 	"strings"
 )
 
@@ -109,7 +110,7 @@ func compareValues(a *Attribute, x, y any) int {
 		fx, okx := toFloat(x)
 		fy, oky := toFloat(y)
 		if okx && oky {
-			return cmp3(fx, fy)
+			return cmp.Compare(fx, fy)
 		}
 		return cmpBool(!okx, !oky)
 	case typeDateTime:
