@@ -44,6 +44,10 @@ type providerData struct {
 	explained explainOnce
 	// plannedUserNames finds two docker_scim_user resources for one person.
 	plannedUserNames userNameClaims
+
+	// endpointJSON is scimEndpointRecord's, made once.
+	endpointOnce sync.Once
+	endpointJSON []byte
 }
 
 func newProviderData(s clientSettings) *providerData {

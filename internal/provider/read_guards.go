@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -49,34 +50,31 @@ func (d *providerData) scimSettingsPending() bool {
 	return d != nil && (d.settings.scimBaseURL.unknown || d.settings.scimToken.unknown)
 }
 
+// scimEndpointRecord is the JSON recordSCIMEndpoint stores for the current
+// settings, worked out (a SHA-256 and an encoding) once per configured
+// provider rather than once per object read.
+func (d *providerData) scimEndpointRecord() []byte {
+	d.endpointOnce.Do(func() { d.endpointJSON, _ = json.Marshal(d.scimEndpoint()) })
+	return d.endpointJSON
+}
+
 // recordSCIMEndpoint remembers, in p, that the object was just seen through
 // the current settings.
 func (d *providerData) recordSCIMEndpoint(ctx context.Context, p privateState) diag.Diagnostics {
 	if p == nil || d == nil {
 		return nil
 	}
-	b, err := json.Marshal(d.scimEndpoint())
-	if err != nil {
-		return nil
-	}
-	return p.SetKey(ctx, scimEndpointKey, b)
+	return p.SetKey(ctx, scimEndpointKey, d.scimEndpointRecord())
 }
 
 // recordSCIMEndpointIfChanged is recordSCIMEndpoint for a resource served
 // on terraform-plugin-go. It reports whether p changed, so that a refresh
 // through the same settings re-encodes nothing.
 func (d *providerData) recordSCIMEndpointIfChanged(p tfproto.Private) bool {
-	if d == nil {
+	if d == nil || bytes.Equal(p[scimEndpointKey], d.scimEndpointRecord()) {
 		return false
 	}
-	if was, ok := recordedSCIMEndpoint(context.Background(), p); ok && was == d.scimEndpoint() {
-		return false
-	}
-	b, err := json.Marshal(d.scimEndpoint())
-	if err != nil {
-		return false
-	}
-	p[scimEndpointKey] = b
+	p[scimEndpointKey] = d.scimEndpointRecord()
 	return true
 }
 

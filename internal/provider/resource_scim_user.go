@@ -188,7 +188,7 @@ func (s *scimUserServer) ValidateResourceConfig(ctx context.Context, req *tfprot
 // connection being created, re-enabled or rotated in the same apply), the
 // recorded state is kept as it is: the user is refreshed by the next plan.
 func (s *scimUserServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private, NewIdentity: req.CurrentIdentity}
+	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}
 	state, err := decodeSCIMUser(req.CurrentState)
 	if err != nil || state == nil {
 		if err != nil {
@@ -196,47 +196,54 @@ func (s *scimUserServer) ReadResource(ctx context.Context, req *tfprotov6.ReadRe
 		}
 		return resp, nil
 	}
-	// Terraform < 1.12 sends no identity: it is the state's.
-	if resp.NewIdentity, err = scimUserIdentity(state.UserName.Value()); err != nil {
-		resp.Diagnostics = tfproto.Error("Cannot encode identity", err.Error())
-		return resp, nil
+	// The identity is the user's as read, else the state's (Terraform <
+	// 1.12 sends none).
+	identity := state.UserName.Value()
+	var diags diag.Diagnostics
+	user, vanished, private := s.refresh(ctx, state, req.Private, &diags)
+	switch {
+	case vanished:
+		resp.NewState, err = (*scimUserModel)(nil).encode()
+	case user != nil:
+		identity = user.UserName
+		resp.NewState, err = modelFromUser(user, state).encode()
+		if tidyUserPrivate(s.data(), private) {
+			resp.Private = private.Encode()
+		}
 	}
+	if err == nil {
+		resp.NewIdentity, err = scimUserIdentity(identity)
+	}
+	if err != nil {
+		diags.AddError("Cannot encode state", err.Error())
+	}
+	resp.Diagnostics = tfproto.FromFramework(diags)
+	return resp, nil
+}
+
+// refresh reads the user state describes. It returns nil, and state is
+// kept as it is, while the settings are pending or when diags says why the
+// user could not be read; vanished says the user was deleted outside
+// Terraform (through the settings it was last seen through).
+func (s *scimUserServer) refresh(ctx context.Context, state *scimUserModel, rawPrivate []byte, diags *diag.Diagnostics) (user *scim.User, vanished bool, private tfproto.Private) {
 	data := s.data()
 	if data.scimSettingsPending() {
-		return resp, nil
+		return nil, false, nil
 	}
-	var diags diag.Diagnostics
-	defer func() { resp.Diagnostics = append(resp.Diagnostics, tfproto.FromFramework(diags)...) }()
-	client := data.scimClient(&diags, scimUserTypeName)
+	client := data.scimClient(diags, scimUserTypeName)
 	if client == nil {
-		return resp, nil
+		return nil, false, nil
 	}
-
-	private := tfproto.DecodePrivate(req.Private)
+	private = tfproto.DecodePrivate(rawPrivate)
 	user, err := data.users.Get(ctx, client, state.ID.Value())
 	if errors.Is(err, httpx.ErrNotFound) {
-		if data.confirmVanished(ctx, private, &diags, "SCIM user", state.UserName.Value()) {
-			resp.NewState, _ = (*scimUserModel)(nil).encode()
-		}
-		return resp, nil
+		return nil, data.confirmVanished(ctx, private, diags, "SCIM user", state.UserName.Value()), private
 	}
 	if err != nil {
-		diagnostics.AddClientError(&diags, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionRead, What: "SCIM user", ID: state.UserName.Value()}, err)
-		return resp, nil
+		diagnostics.AddClientError(diags, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionRead, What: "SCIM user", ID: state.UserName.Value()}, err)
+		return nil, false, private
 	}
-	fresh := modelFromUser(user, state)
-	if resp.NewState, err = fresh.encode(); err != nil {
-		resp.Diagnostics = tfproto.Error("Cannot encode state", err.Error())
-		return resp, nil
-	}
-	if tidyUserPrivate(data, private) {
-		resp.Private = private.Encode()
-	}
-	resp.NewIdentity, err = scimUserIdentity(user.UserName)
-	if err != nil {
-		resp.Diagnostics = tfproto.Error("Cannot encode identity", err.Error())
-	}
-	return resp, nil
+	return user, false, private
 }
 
 // PlanResourceChange plans what the framework's schema features did:
@@ -281,7 +288,7 @@ func (s *scimUserServer) PlanResourceChange(_ context.Context, req *tfprotov6.Pl
 	} else {
 		planned.ID = prior.ID
 	}
-	planIdPOwned(planned, config, prior, tfproto.DecodePrivate(req.PriorPrivate))
+	planIdPOwned(planned, config, prior, req.PriorPrivate)
 
 	var diags diag.Diagnostics
 	if data := s.data(); data != nil && planned.UserName.IsSet() {
@@ -309,14 +316,20 @@ func (s *scimUserServer) PlanResourceChange(_ context.Context, req *tfprotov6.Pl
 // member, and a display_name Docker picks. On update, what the server
 // holds (Terraform proposes the prior value), unless the configuration set
 // it last time: then its removal.
-func planIdPOwned(planned, config, prior *scimUserModel, private tfproto.Private) {
-	var configured [numIdPOwned]bool
-	if prior != nil {
-		configured = configuredAttributes(private)
-	}
+func planIdPOwned(planned, config, prior *scimUserModel, priorPrivate []byte) {
+	var configured *[numIdPOwned]bool // read from private state on first need
 	for i := range idpOwnedAttributes {
-		if !config.IdPOwned[i].Null || (prior != nil && !configured[i]) {
+		if !config.IdPOwned[i].Null {
 			continue
+		}
+		if prior != nil {
+			if configured == nil {
+				c := configuredAttributes(tfproto.DecodePrivate(priorPrivate))
+				configured = &c
+			}
+			if !configured[i] {
+				continue
+			}
 		}
 		switch i {
 		case idpDisplayName:
