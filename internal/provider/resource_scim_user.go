@@ -431,7 +431,7 @@ func (s *scimUserServer) create(ctx context.Context, client *scim.Client, plan *
 			return nil
 		}
 		addUserWriteError(diags, diagnostics.ActionCreate, plan, err)
-		return nil
+		return answeredUser(err)
 	}
 	if adopted {
 		tflog.Info(ctx, "adopted the existing SCIM user instead of creating one", map[string]any{"id": created.ID})
@@ -471,7 +471,7 @@ func (s *scimUserServer) update(ctx context.Context, client *scim.Client, prior,
 	}
 	if err != nil {
 		addUserWriteError(diags, diagnostics.ActionUpdate, plan, err)
-		return nil
+		return answeredUser(err)
 	}
 	if !changed {
 		// Only on_destroy or the case of user_name changed: nothing was sent.
@@ -590,6 +590,17 @@ const legacyETagKey = "etag"
 // addUserWriteError reports a failed create or update. Docker's refusal of
 // an organization the connection does not provision points at org_name,
 // in the provider's words rather than the SCIM field's.
+// answeredUser is the user a failed write left on the server, when the
+// error says (a server that answered with another active state than the
+// one sent): recorded, so that state and the next plan tell the truth.
+func answeredUser(err error) *scim.User {
+	var mismatch *scim.ActiveMismatchError
+	if errors.As(err, &mismatch) {
+		return mismatch.User
+	}
+	return nil
+}
+
 func addUserWriteError(diags *diag.Diagnostics, action diagnostics.Action, plan *scimUserModel, err error) {
 	call := diagnostics.Call{API: diagnostics.SCIM, Action: action, What: "SCIM user", ID: plan.UserName.Value()}
 	if scim.IsOrgOutOfScope(err) && diagnostics.AddOrgNotProvisioned(diags, path.Root("org_name"), "org_name",
