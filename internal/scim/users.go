@@ -318,7 +318,9 @@ func (c *Client) updateUser(ctx context.Context, current, desired *User, ifMatch
 }
 
 // DeleteUser deletes the user with id. A user already gone matches
-// httpx.ErrNotFound; the caller decides whether that is success.
+// httpx.ErrNotFound; the caller decides whether that is success. A 404 is
+// confirmed by reading the user: one still there means the server has no
+// DELETE (Docker publishes none), an *UnsupportedError like a 405.
 func (c *Client) DeleteUser(ctx context.Context, id, ifMatch string) error {
 	path, err := resourcePath("Users", id)
 	if err != nil {
@@ -328,7 +330,18 @@ func (c *Client) DeleteUser(ctx context.Context, id, ifMatch string) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.do(ctx, request{method: http.MethodDelete, path: path, ifMatch: etag})
+	if err := c.unsupported.get(FeatureUserDelete); err != nil {
+		return err
+	}
+	_, err = c.doUnchecked(ctx, request{method: http.MethodDelete, path: path, ifMatch: etag})
+	switch {
+	case refusesMethod(err):
+		var he *httpx.Error
+		errors.As(err, &he)
+		return c.unsupported.mark(FeatureUserDelete, fmt.Sprintf("%s %s answered %d", he.Method, he.Path, he.StatusCode))
+	case errors.Is(err, httpx.ErrNotFound):
+		return c.confirmUserDeleted(ctx, id, err)
+	}
 	return err
 }
 
