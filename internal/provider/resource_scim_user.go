@@ -587,9 +587,6 @@ func tidyUserPrivate(data *providerData, private tfproto.Private) bool {
 // legacyETagKey is where earlier builds kept each user's ETag.
 const legacyETagKey = "etag"
 
-// addUserWriteError reports a failed create or update. Docker's refusal of
-// an organization the connection does not provision points at org_name,
-// in the provider's words rather than the SCIM field's.
 // answeredUser is the user a failed write left on the server, when the
 // error says (a server that answered with another active state than the
 // one sent): recorded, so that state and the next plan tell the truth.
@@ -601,6 +598,9 @@ func answeredUser(err error) *scim.User {
 	return nil
 }
 
+// addUserWriteError reports a failed create or update. Docker's refusal of
+// an organization the connection does not provision points at org_name,
+// in the provider's words rather than the SCIM field's.
 func addUserWriteError(diags *diag.Diagnostics, action diagnostics.Action, plan *scimUserModel, err error) {
 	call := diagnostics.Call{API: diagnostics.SCIM, Action: action, What: "SCIM user", ID: plan.UserName.Value()}
 	if scim.IsOrgOutOfScope(err) && diagnostics.AddOrgNotProvisioned(diags, path.Root("org_name"), "org_name",
