@@ -48,7 +48,8 @@ type Client struct {
 	// same URL serves every later request, so they fail without being sent.
 	notSCIM atomic.Pointer[EndpointError]
 	// unsupported holds the operations the server has shown it lacks.
-	unsupported unsupportedSet
+	unsupported       unsupportedSet
+	resourceTypesOnce sync.Once
 }
 
 // New returns a Client for cfg.

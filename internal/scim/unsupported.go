@@ -114,3 +114,40 @@ func (c *Client) confirmUserDeleted(ctx context.Context, id string, deleteErr er
 	}
 	return c.unsupported.mark(FeatureUserDelete, strings.TrimSpace(answer))
 }
+
+// resourceType is the part of a /ResourceTypes entry that says what the
+// server serves.
+type resourceType struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Endpoint string `json:"endpoint"`
+}
+
+// GroupsSupported returns an *UnsupportedError when the server's
+// /ResourceTypes lists resource types and none of them is Group, as
+// Docker's published API does, so that what needs groups fails before
+// anything is sent. Anything less clear (no /ResourceTypes, an answer it
+// cannot read, a failure) returns nil: the requests themselves will tell.
+// The answer is asked for once per client.
+func (c *Client) GroupsSupported(ctx context.Context) error {
+	if err := c.unsupported.get(FeatureGroups); err != nil {
+		return err
+	}
+	c.resourceTypesOnce.Do(func() {
+		resp, err := c.doUnchecked(ctx, request{method: http.MethodGet, path: "/ResourceTypes"})
+		if err != nil {
+			return
+		}
+		var list listResponse[resourceType]
+		if resp.DecodeJSON(&list) != nil || len(list.Resources) == 0 {
+			return
+		}
+		for _, rt := range list.Resources {
+			if rt != nil && (strings.EqualFold(rt.Name, "Group") || strings.EqualFold(rt.ID, "Group") || strings.EqualFold(rt.Endpoint, "/Groups")) {
+				return
+			}
+		}
+		c.unsupported.mark(FeatureGroups, "its /ResourceTypes lists no Group")
+	})
+	return c.unsupported.get(FeatureGroups)
+}

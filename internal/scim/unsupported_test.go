@@ -118,3 +118,54 @@ func TestGroupsOnServerWithoutGroups(t *testing.T) {
 		}
 	})
 }
+
+// /ResourceTypes without Group (Docker's published API) says so before
+// anything needs a group; with Group, or without a readable answer, it
+// says nothing, and the question is asked once.
+func TestGroupsSupported(t *testing.T) {
+	t.Parallel()
+	list := func(types ...string) string {
+		out := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":1,"resources":[`
+		for i, name := range types {
+			if i > 0 {
+				out += ","
+			}
+			out += `{"id":"` + name + `","name":"` + name + `","endpoint":"/` + name + `s"}`
+		}
+		return out + "]}"
+	}
+	for _, tc := range []struct {
+		name, answer string
+		status       int
+		unsupported  bool
+	}{
+		{"published: User only", list("User"), 200, true},
+		{"RFC: User and Group", list("User", "Group"), 200, false},
+		{"no /ResourceTypes", `{"detail":"nope"}`, 404, false},
+		{"not a list", `{"id":"User"}`, 200, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f, c := newFake(t)
+			f.setHook(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+				if r.URL.Path != "/v2/scim/2.0/ResourceTypes" {
+					return false
+				}
+				w.Header().Set("Content-Type", "application/scim+json")
+				w.WriteHeader(tc.status)
+				_, _ = w.Write([]byte(tc.answer))
+				return true
+			})
+			for range 2 {
+				err := c.GroupsSupported(context.Background())
+				var unsupported *UnsupportedError
+				if got := errors.As(err, &unsupported); got != tc.unsupported {
+					t.Fatalf("err = %v, want unsupported = %t", err, tc.unsupported)
+				}
+			}
+			if n := len(f.reqs(http.MethodGet)); n != 1 {
+				t.Fatalf("%d GETs, want /ResourceTypes asked once", n)
+			}
+		})
+	}
+}
