@@ -147,7 +147,7 @@ func (c *Client) GroupsSupported(ctx context.Context) error {
 				return
 			}
 		}
-		c.unsupported.mark(FeatureGroups, "its /ResourceTypes lists no Group")
+		_ = c.unsupported.mark(FeatureGroups, "its /ResourceTypes lists no Group")
 	})
 	return c.unsupported.get(FeatureGroups)
 }

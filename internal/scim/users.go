@@ -94,7 +94,7 @@ func checkActive(u *User, sent *bool) error {
 // is what was sent; only if it is absent is the POST sent once more.
 func (c *Client) CreateUser(ctx context.Context, u *User) (*User, error) {
 	body := userBody(u)
-	body.User.ID = ""
+	body.ID = ""
 	post := func() (*User, error) {
 		resp, err := c.do(ctx, request{method: http.MethodPost, path: "/Users", body: body})
 		if err != nil {
