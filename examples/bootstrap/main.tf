@@ -63,10 +63,12 @@ provider "docker" {
   password = var.password
 }
 
-variable "token_generation" {
-  type        = string
-  default     = "1"
-  description = "Change it to rotate the SCIM token in the next apply."
+locals {
+  # Raise it, and commit the change, to rotate the SCIM token in the next
+  # apply. It lives in the configuration rather than in a -var: a value
+  # given on one command line would rotate the token again in every later
+  # plan run without it.
+  token_generation = 1
 }
 
 resource "docker_scim_connection" "this" {
@@ -76,7 +78,7 @@ resource "docker_scim_connection" "this" {
   # Rotating in this layout is one apply: while the new token is unknown,
   # the users and the mapping below keep their state, and they are read
   # through the new token from the next plan on.
-  rotation_triggers = { generation = var.token_generation }
+  rotation_triggers = { generation = local.token_generation }
 }
 
 # Unknown until the connection is created: Terraform orders every resource
