@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	mockhub [-addr 127.0.0.1:8080] [-seed FILE] [-state FILE] [-scim-token TOKEN] [-allow-remote] [-v]
+//	mockhub [-addr 127.0.0.1:8080] [-seed FILE] [-state FILE] [-scim-token TOKEN] [-dialect rfc|published] [-allow-remote] [-v]
 //
 // On start it prints one line of JSON to stdout: hub_url, username,
 // password, org_name, company_name, sso_connection_id, scim_base_url and
@@ -43,7 +43,7 @@ func main() {
 	}
 }
 
-const usage = "usage: mockhub [-addr 127.0.0.1:8080] [-seed FILE] [-state FILE] [-scim-token TOKEN] [-allow-remote] [-v]"
+const usage = "usage: mockhub [-addr 127.0.0.1:8080] [-seed FILE] [-state FILE] [-scim-token TOKEN] [-dialect rfc|published] [-allow-remote] [-v]"
 
 // errorLine is the one line main prints for err, prefixed "mockhub: " once:
 // errors from the mockhub package already say where they come from.
@@ -66,6 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	scimToken := fs.String("scim-token", "", "enable SCIM on the default org connection with this token")
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback -addr (mockhub has no real security)")
 	verbose := fs.Bool("v", false, "log at debug level")
+	dialect := dialectFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, usage)
 		fs.PrintDefaults()
@@ -92,7 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 			return err
 		}
 	}
-	srv, err := mockhub.New(mockhub.Options{Seed: seed, StatePath: *statePath, SCIMToken: *scimToken, Logger: logger})
+	srv, err := mockhub.New(mockhub.Options{Seed: seed, StatePath: *statePath, SCIMToken: *scimToken, Logger: logger, Dialect: *dialect})
 	if err != nil {
 		return err
 	}
@@ -112,7 +113,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		ln.Close()
 		return err
 	}
-	logger.Info("mockhub listening", "url", info.HubURL, "state", *statePath)
+	logger.Info("mockhub listening", "url", info.HubURL, "state", *statePath, "dialect", info.Dialect)
 	if ready != nil {
 		ready <- info
 	}

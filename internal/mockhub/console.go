@@ -52,6 +52,7 @@ type consoleView struct {
 	Org, Company string
 	Orgs         []string
 	Version      string
+	Dialect      Dialect // the reading of Docker's contract served
 
 	Members     []consoleMember
 	Teams       []consoleTeam
@@ -135,7 +136,7 @@ func (s *Server) consoleOrg(r *http.Request) (string, bool) {
 
 // consoleView reads the world for org.
 func (s *Server) consoleView(orgName string) *consoleView {
-	v := &consoleView{Org: orgName, Version: s.consoleVersion(), Routes: s.routeNames, FailStatuses: failStatuses}
+	v := &consoleView{Org: orgName, Version: s.consoleVersion(), Dialect: s.dialect.name, Routes: s.routeNames, FailStatuses: failStatuses}
 	st := s.st
 	st.mu.RLock()
 	v.Orgs = slices.Clone(st.orgOrder)

@@ -267,7 +267,7 @@ func (s *Server) hubListMembers(w http.ResponseWriter, r *http.Request) {
 		}
 		all = append(all, map[string]any{
 			"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email,
-			"role": m.Role, "groups": groups, "type": "user", "date_joined": m.Joined.UTC().Format(time.RFC3339),
+			"role": s.dialect.memberRole(m.Role), "groups": groups, "type": s.dialect.memberType, "date_joined": m.Joined.UTC().Format(time.RFC3339),
 		})
 	}
 	st.mu.RUnlock()
@@ -308,7 +308,7 @@ func (s *Server) hubUpdateMember(w http.ResponseWriter, r *http.Request) {
 	s.persist(r)
 	a := st.accounts[name]
 	writeJSON(w, http.StatusOK, "application/json", map[string]any{
-		"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email, "role": m.Role, "type": "user",
+		"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email, "role": s.dialect.memberRole(m.Role), "type": s.dialect.memberType,
 		"date_joined": m.Joined.UTC().Format(time.RFC3339),
 	})
 }

@@ -22,21 +22,30 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+b+"/ResourceTypes", s.scimResourceTypes)
 	m.HandleFunc("GET "+b+"/ResourceTypes/{name}", s.scimResourceType)
 	m.HandleFunc("GET "+b+"/Users", listHandler(s, userKind))
-	m.HandleFunc("POST "+b+"/Users/.search", searchHandler(s, userKind))
 	m.HandleFunc("POST "+b+"/Users", createHandler(s, userKind))
 	m.HandleFunc("GET "+b+"/Users/{id}", getHandler(s, userKind))
-	m.HandleFunc("PUT "+b+"/Users/{id}", replaceHandler(s, userKind))
-	m.HandleFunc("PATCH "+b+"/Users/{id}", patchHandler(s, userKind))
-	m.HandleFunc("DELETE "+b+"/Users/{id}", deleteHandler(s, userKind))
-	m.HandleFunc("GET "+b+"/Groups", listHandler(s, groupKind))
-	m.HandleFunc("POST "+b+"/Groups/.search", searchHandler(s, groupKind))
-	m.HandleFunc("POST "+b+"/Groups", createHandler(s, groupKind))
-	m.HandleFunc("GET "+b+"/Groups/{id}", getHandler(s, groupKind))
-	m.HandleFunc("PUT "+b+"/Groups/{id}", replaceHandler(s, groupKind))
-	m.HandleFunc("PATCH "+b+"/Groups/{id}", patchHandler(s, groupKind))
-	m.HandleFunc("DELETE "+b+"/Groups/{id}", deleteHandler(s, groupKind))
-	m.HandleFunc(b+"/Me", s.scimNotImplemented)
-	m.HandleFunc(b+"/Bulk", s.scimNotImplemented)
+	m.HandleFunc("PUT "+b+"/Users/{id}", s.dialect.putUser(s))
+	// The published dialect has none of these: a request for them meets
+	// notFound, which answers 405 (with Allow) on /Users/{id} and 404
+	// elsewhere, in SCIM's error shape, as a server without them would.
+	if s.dialect.search {
+		m.HandleFunc("POST "+b+"/Users/.search", searchHandler(s, userKind))
+	}
+	if s.dialect.scimWrites {
+		m.HandleFunc("PATCH "+b+"/Users/{id}", patchHandler(s, userKind))
+		m.HandleFunc("DELETE "+b+"/Users/{id}", deleteHandler(s, userKind))
+		m.HandleFunc("GET "+b+"/Groups", listHandler(s, groupKind))
+		m.HandleFunc("POST "+b+"/Groups/.search", searchHandler(s, groupKind))
+		m.HandleFunc("POST "+b+"/Groups", createHandler(s, groupKind))
+		m.HandleFunc("GET "+b+"/Groups/{id}", getHandler(s, groupKind))
+		m.HandleFunc("PUT "+b+"/Groups/{id}", replaceHandler(s, groupKind))
+		m.HandleFunc("PATCH "+b+"/Groups/{id}", patchHandler(s, groupKind))
+		m.HandleFunc("DELETE "+b+"/Groups/{id}", deleteHandler(s, groupKind))
+	}
+	if s.dialect.meAndBulk {
+		m.HandleFunc(b+"/Me", s.scimNotImplemented)
+		m.HandleFunc(b+"/Bulk", s.scimNotImplemented)
+	}
 
 	// Management API.
 	m.HandleFunc("POST /v2/auth/token", s.hubAuthToken)

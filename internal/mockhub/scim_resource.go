@@ -83,8 +83,8 @@ func getHandler[T, In any](s *Server, kind resourceKind[T, In]) http.HandlerFunc
 			writeSCIMError(w, http.StatusNotFound, "", fmt.Sprintf("%s %q not found", kind.noun, r.PathValue("id")))
 			return
 		}
-		version := kind.version(v)
-		if h := r.Header.Get("If-None-Match"); h != "" && etagMatches(h, version) {
+		version := s.etagVersion(kind.version(v))
+		if h := r.Header.Get("If-None-Match"); h != "" && version != 0 && etagMatches(h, version) {
 			st.mu.RUnlock()
 			w.Header().Set("ETag", etag(version))
 			w.WriteHeader(http.StatusNotModified)
@@ -137,7 +137,7 @@ func createHandler[T, In any](s *Server, kind resourceKind[T, In]) http.HandlerF
 				return err
 			}
 			s.persist(r)
-			res, version = kind.render(st, v, base), kind.version(v)
+			res, version = kind.render(st, v, base), s.etagVersion(kind.version(v))
 			return nil
 		}()
 		if err != nil {
@@ -224,8 +224,10 @@ func mutateResource[T, In any](s *Server, w http.ResponseWriter, r *http.Request
 		if v == nil {
 			return scimErr(http.StatusNotFound, "", "%s %q not found", kind.noun, r.PathValue("id"))
 		}
-		if err := checkIfMatch(r, kind.version(v)); err != nil {
-			return err
+		if s.dialect.etags {
+			if err := checkIfMatch(r, kind.version(v)); err != nil {
+				return err
+			}
 		}
 		var err error
 		if deleted, err = fn(st, c, v); err != nil {
@@ -233,7 +235,7 @@ func mutateResource[T, In any](s *Server, w http.ResponseWriter, r *http.Request
 		}
 		s.persist(r)
 		if !deleted {
-			res, version = kind.render(st, v, base), kind.version(v)
+			res, version = kind.render(st, v, base), s.etagVersion(kind.version(v))
 		}
 		return nil
 	}()
@@ -305,5 +307,5 @@ func listResources[T, In any](s *Server, w http.ResponseWriter, r *http.Request,
 		writeSCIMErr(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, scimContentType, out)
+	writeJSON(w, http.StatusOK, scimContentType, s.dialect.listAnswer(out))
 }

@@ -32,21 +32,26 @@ type Options struct {
 	SCIMToken string           // non-empty enables SCIM on the connection Info describes, with this token
 	Now       func() time.Time // nil means time.Now
 	Logger    *slog.Logger     // nil discards
+	// Dialect is the reading of Docker's contract served: "" or
+	// DialectRFC (RFC 7643/7644), or DialectPublished (Docker's
+	// published OpenAPI file to the letter).
+	Dialect Dialect
 }
 
 // Info is what cmd/mockhub prints on start: where the hub is, who owns the
 // default org, (when SCIM is enabled on the org connection) how to reach
 // SCIM, and where the console is.
 type Info struct {
-	HubURL          string `json:"hub_url"`
-	Username        string `json:"username"`
-	Password        string `json:"password"`
-	OrgName         string `json:"org_name"`
-	CompanyName     string `json:"company_name"`
-	SSOConnectionID string `json:"sso_connection_id"`
-	SCIMBaseURL     string `json:"scim_base_url,omitempty"`
-	SCIMToken       string `json:"scim_token,omitempty"`
-	ConsoleURL      string `json:"console_url"`
+	HubURL          string  `json:"hub_url"`
+	Username        string  `json:"username"`
+	Password        string  `json:"password"`
+	OrgName         string  `json:"org_name"`
+	CompanyName     string  `json:"company_name"`
+	SSOConnectionID string  `json:"sso_connection_id"`
+	SCIMBaseURL     string  `json:"scim_base_url,omitempty"`
+	SCIMToken       string  `json:"scim_token,omitempty"`
+	ConsoleURL      string  `json:"console_url"`
+	Dialect         Dialect `json:"dialect"`
 }
 
 // SCIMBasePath is where the SCIM API is served.
@@ -66,8 +71,11 @@ type Server struct {
 	mock   *http.ServeMux
 	stats  stats
 	faults faultState
-	tokens accessTokens
-	reqlog requestLog
+	// dialect is everything that differs between DialectRFC and
+	// DialectPublished, chosen once in New.
+	dialect *dialect
+	tokens  accessTokens
+	reqlog  requestLog
 	// durable is the -state database, nil without -state.
 	durable *durable
 
@@ -81,6 +89,11 @@ func New(opts Options) (*Server, error) {
 	if s.seed == nil {
 		s.seed = DefaultSeed()
 	}
+	d, err := newDialect(opts.Dialect)
+	if err != nil {
+		return nil, fmt.Errorf("mockhub: %w", err)
+	}
+	s.dialect = d
 	if err := s.seed.validate(); err != nil {
 		return nil, fmt.Errorf("mockhub: seed: %w", err)
 	}
@@ -185,7 +198,7 @@ func (s *Server) Info(hubURL string) Info {
 	st := s.st
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	info := Info{HubURL: hubURL, ConsoleURL: hubURL + "/"}
+	info := Info{HubURL: hubURL, ConsoleURL: hubURL + "/", Dialect: s.dialect.name}
 	c := st.infoConnection()
 	switch {
 	case c != nil:
