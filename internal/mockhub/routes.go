@@ -56,6 +56,11 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /v2/orgs/{org}/groups", s.hubListTeams)
 	m.HandleFunc("GET /v2/orgs/{org}/groups/{team}", s.hubGetTeam)
 	m.HandleFunc("GET /v2/orgs/{org}/groups/{team}/members", s.hubListTeamMembers)
+	m.HandleFunc("GET /v2/orgs/{org}/access-tokens", s.hubListOATs)
+	m.HandleFunc("POST /v2/orgs/{org}/access-tokens", s.hubCreateOAT)
+	m.HandleFunc("GET /v2/orgs/{org}/access-tokens/{id}", s.hubGetOAT)
+	m.HandleFunc("PATCH /v2/orgs/{org}/access-tokens/{id}", s.hubUpdateOAT)
+	m.HandleFunc("DELETE /v2/orgs/{org}/access-tokens/{id}", s.hubDeleteOAT)
 	for _, scope := range []string{"/v2/orgs/{org}", "/v2/companies/{company}"} {
 		m.HandleFunc("GET "+scope+"/sso/connections", s.hubListConnections)
 		m.HandleFunc("GET "+scope+"/sso/connections/{id}", s.hubGetConnection)

@@ -210,6 +210,9 @@ type world struct {
 	suffixHint     map[string]int
 	seq            uint64
 	nextTeamID     int
+	// oats are the organization access tokens, by id. They are not written
+	// to -state: a restart forgets them (see oat.go).
+	oats map[string]*orgToken
 }
 
 func newStore(now func() time.Time) *store {
@@ -224,6 +227,7 @@ func newStore(now func() time.Time) *store {
 		links:          map[string][]*scimUser{},
 		applied:        map[string]*applied{},
 		suffixHint:     map[string]int{},
+		oats:           map[string]*orgToken{},
 		nextTeamID:     1,
 	}}
 }
