@@ -231,14 +231,20 @@ func (s *Server) hubUser(w http.ResponseWriter, r *http.Request) (principal, boo
 
 // hubOrg resolves {org} for an owner; the caller holds the store lock.
 func (s *Server) hubOrg(w http.ResponseWriter, r *http.Request, who principal) *org {
-	name := strings.ToLower(r.PathValue("org"))
-	og := s.st.orgs[name]
+	return s.hubOrgNamed(w, r.PathValue("org"), who)
+}
+
+// hubOrgNamed resolves the org called name for an owner (or the org's
+// access token), answering 404 or 403 otherwise; the caller holds the
+// store lock.
+func (s *Server) hubOrgNamed(w http.ResponseWriter, name string, who principal) *org {
+	og := s.st.orgs[strings.ToLower(name)]
 	if og == nil {
-		writeHubError(w, http.StatusNotFound, fmt.Sprintf("organization %q not found", r.PathValue("org")))
+		writeHubError(w, http.StatusNotFound, fmt.Sprintf("organization %q not found", name))
 		return nil
 	}
-	if !s.st.mayManage(who, name) {
-		writeHubError(w, http.StatusForbidden, who.refusal("organization", name))
+	if !s.st.mayManage(who, og.Name) {
+		writeHubError(w, http.StatusForbidden, who.refusal("organization", og.Name))
 		return nil
 	}
 	return og
@@ -312,6 +318,15 @@ func (s *Server) hubListMembers(w http.ResponseWriter, r *http.Request) {
 		writeHubError(w, http.StatusBadRequest, fmt.Sprintf("role must be member, editor or owner, not %q", q.Get("role")))
 		return
 	}
+	// type (all, invitee, member) and invites (true) say whether pending
+	// invites and members are listed.
+	kind := strings.ToLower(q.Get("type"))
+	if kind != "" && kind != "all" && kind != "invitee" && kind != "member" {
+		writeHubError(w, http.StatusBadRequest, fmt.Sprintf("type must be all, invitee or member, not %q", q.Get("type")))
+		return
+	}
+	withInvites := kind == "invitee" || strings.EqualFold(q.Get("invites"), "true") && kind != "member"
+	withMembers := kind != "invitee"
 	st := s.st
 	st.mu.RLock()
 	og := s.hubOrg(w, r, who)
@@ -330,7 +345,7 @@ func (s *Server) hubListMembers(w http.ResponseWriter, r *http.Request) {
 	for _, name := range sortedKeys(og.members) {
 		m := og.members[name]
 		a := st.accounts[name]
-		if a == nil || role != "" && m.Role != role {
+		if !withMembers || a == nil || role != "" && m.Role != role {
 			continue
 		}
 		if search != "" && !strings.Contains(a.Username, search) && !strings.Contains(strings.ToLower(a.FullName), search) &&
@@ -345,6 +360,14 @@ func (s *Server) hubListMembers(w http.ResponseWriter, r *http.Request) {
 			"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email,
 			"role": s.dialect.memberRole(m.Role), "groups": groups, "type": s.dialect.memberType, "date_joined": m.Joined.UTC().Format(time.RFC3339),
 		})
+	}
+	if withInvites && role == "" {
+		for _, m := range s.inviteeMembers(og) {
+			mm := m.(map[string]any)
+			if search == "" || strings.Contains(strings.ToLower(mm["username"].(string)+" "+mm["email"].(string)), search) {
+				all = append(all, m)
+			}
+		}
 	}
 	st.mu.RUnlock()
 	paginate(w, r, page, size, all)

@@ -213,6 +213,9 @@ type world struct {
 	// oats are the organization access tokens, by id. They are not written
 	// to -state: a restart forgets them (see oat.go).
 	oats map[string]*orgToken
+	// invites are the pending org invites, by id; not written to -state
+	// either (see invites.go).
+	invites map[string]*invite
 }
 
 func newStore(now func() time.Time) *store {
@@ -228,6 +231,7 @@ func newStore(now func() time.Time) *store {
 		applied:        map[string]*applied{},
 		suffixHint:     map[string]int{},
 		oats:           map[string]*orgToken{},
+		invites:        map[string]*invite{},
 		nextTeamID:     1,
 	}}
 }
