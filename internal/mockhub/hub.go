@@ -425,6 +425,10 @@ func (s *Server) hubRemoveMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.ToLower(r.PathValue("username"))
+	if m := og.members[name]; m != nil && m.Role == "owner" && og.ownerCount() == 1 {
+		writeHubError(w, http.StatusBadRequest, fmt.Sprintf("%q is the last owner of organization %q: make another member owner first", r.PathValue("username"), og.Name))
+		return
+	}
 	if !st.removeOrgMember(og, name) {
 		writeHubError(w, http.StatusNotFound, fmt.Sprintf("%q is not a member of organization %q", r.PathValue("username"), og.Name))
 		return
@@ -454,9 +458,15 @@ func (s *Server) hubListTeams(w http.ResponseWriter, r *http.Request) {
 		st.mu.RUnlock()
 		return
 	}
+	// search: a substring of the name; username: the teams that member is on.
+	search, username := strings.ToLower(r.URL.Query().Get("search")), strings.ToLower(r.URL.Query().Get("username"))
 	var all []any
 	for _, k := range sortedKeys(og.teams) {
-		all = append(all, teamJSON(og.teams[k]))
+		t := og.teams[k]
+		if _, in := t.members[username]; username != "" && !in || !strings.Contains(k, search) {
+			continue
+		}
+		all = append(all, teamJSON(t))
 	}
 	st.mu.RUnlock()
 	paginate(w, r, page, size, all)
@@ -496,11 +506,15 @@ func (s *Server) hubListTeamMembers(w http.ResponseWriter, r *http.Request) {
 		st.mu.RUnlock()
 		return
 	}
+	// search: a substring of the username, full name or email.
+	search := strings.ToLower(r.URL.Query().Get("search"))
 	var all []any
 	for _, name := range sortedKeys(t.members) {
-		if a := st.accounts[name]; a != nil {
-			all = append(all, map[string]any{"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email})
+		a := st.accounts[name]
+		if a == nil || !strings.Contains(strings.ToLower(a.Username+"\x00"+a.FullName+"\x00"+a.Email), search) {
+			continue
 		}
+		all = append(all, map[string]any{"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email})
 	}
 	st.mu.RUnlock()
 	paginate(w, r, page, size, all)

@@ -99,3 +99,39 @@ func TestExportMembersCSV(t *testing.T) {
 		t.Errorf("%d rows, want a header and 3 members", len(rows))
 	}
 }
+
+func TestTeamListFilters(t *testing.T) {
+	e := newEnv(t)
+	for _, n := range []string{"alpha", "beta", "alphabet"} {
+		want(t, e.hub(http.MethodPost, "/v2/orgs/moby/groups", map[string]any{"name": n}), http.StatusCreated)
+	}
+	want(t, e.hub(http.MethodPost, "/v2/orgs/moby/groups/beta/members", map[string]any{"member": "dev"}), http.StatusOK)
+	want(t, e.hub(http.MethodPost, "/v2/orgs/moby/groups/beta/members", map[string]any{"member": "admin"}), http.StatusOK)
+	names := func(r *resp, key string) []string {
+		var out []string
+		for _, x := range r.list("results") {
+			out = append(out, x.(map[string]any)[key].(string))
+		}
+		return out
+	}
+	if got := names(e.hub(http.MethodGet, "/v2/orgs/moby/groups?search=ALPHA", nil), "name"); !slices.Equal(got, []string{"alpha", "alphabet"}) {
+		t.Errorf("search=ALPHA: %v", got)
+	}
+	if got := names(e.hub(http.MethodGet, "/v2/orgs/moby/groups?username=dev", nil), "name"); !slices.Equal(got, []string{"beta"}) {
+		t.Errorf("username=dev: %v", got)
+	}
+	if got := names(e.hub(http.MethodGet, "/v2/orgs/moby/groups/beta/members?search=developer", nil), "username"); !slices.Equal(got, []string{"dev"}) {
+		t.Errorf("members search=developer: %v", got)
+	}
+}
+
+func TestLastOwnerStays(t *testing.T) {
+	e := newEnv(t)
+	r := e.hub(http.MethodDelete, "/v2/orgs/moby/members/admin", nil)
+	want(t, r, http.StatusBadRequest)
+	if !strings.Contains(r.str("message"), "last owner") {
+		t.Errorf("message %q", r.str("message"))
+	}
+	want(t, e.hub(http.MethodPut, "/v2/orgs/moby/members/dev", map[string]any{"role": "owner"}), http.StatusOK)
+	want(t, e.hub(http.MethodDelete, "/v2/orgs/moby/members/admin", nil), http.StatusNoContent)
+}

@@ -20,6 +20,7 @@ import (
 )
 
 type invite struct {
+	Seq     int // creation order
 	ID      string
 	Inviter string
 	Invitee string // a Docker ID or an email
@@ -36,8 +37,8 @@ func (iv *invite) json() map[string]any {
 	}
 }
 
-// pendingInvites lists og's invites whose invitee is not a member yet,
-// oldest first.
+// pendingInvites lists og's invites whose invitee is not a member yet, in
+// the order they were made.
 func (s *store) pendingInvites(og *org) []*invite {
 	var out []*invite
 	for _, k := range sortedKeys(s.invites) {
@@ -46,7 +47,7 @@ func (s *store) pendingInvites(og *org) []*invite {
 			out = append(out, iv)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b *invite) int { return a.Created.Compare(b.Created) })
+	slices.SortFunc(out, func(a, b *invite) int { return a.Seq - b.Seq })
 	return out
 }
 
@@ -151,7 +152,7 @@ func (s *Server) hubBulkInvite(w http.ResponseWriter, r *http.Request) {
 			res["status"] = "already_invited"
 		default:
 			res["status"] = "invited"
-			iv := &invite{ID: uuid.NewString(), Inviter: inviter, Invitee: inv, Org: og.Name, Team: team, Role: role, Created: s.now().UTC()}
+			iv := &invite{Seq: len(st.invites) + st.invitesGone + 1, ID: uuid.NewString(), Inviter: inviter, Invitee: inv, Org: og.Name, Team: team, Role: role, Created: s.now().UTC()}
 			res["invite"] = iv.json()
 			if !body.DryRun {
 				st.invites[iv.ID] = iv
@@ -182,7 +183,10 @@ func (s *Server) hubResendInvite(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) hubCancelInvite(w http.ResponseWriter, r *http.Request) {
-	s.inviteWrite(w, r, func(iv *invite) { delete(s.st.invites, iv.ID) })
+	s.inviteWrite(w, r, func(iv *invite) {
+		delete(s.st.invites, iv.ID)
+		s.st.invitesGone++
+	})
 }
 
 func (s *Server) inviteWrite(w http.ResponseWriter, r *http.Request, fn func(*invite)) {

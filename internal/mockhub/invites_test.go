@@ -55,7 +55,10 @@ func TestInvites(t *testing.T) {
 	}
 	want(t, e.hub(http.MethodGet, "/v2/orgs/moby/members?type=bogus", nil), http.StatusBadRequest)
 
-	id := l.str("data", "0", "id")
+	id := l.str("data", "1", "id") // jane's: sam's stays pending
+	if l.str("data", "1", "invitee") != "jane" {
+		t.Fatalf("invites out of order: %s", l.raw)
+	}
 	want(t, e.hub(http.MethodPatch, "/v2/invites/"+id+"/resend", nil), http.StatusNoContent)
 	dev := e.login("dev", devPass)
 	if r := e.do(http.MethodDelete, "/v2/invites/"+id, dev, nil); r.status != http.StatusForbidden {

@@ -215,7 +215,8 @@ type world struct {
 	oats map[string]*orgToken
 	// invites are the pending org invites, by id; not written to -state
 	// either (see invites.go).
-	invites map[string]*invite
+	invites     map[string]*invite
+	invitesGone int // invites cancelled, so that Seq keeps growing
 }
 
 func newStore(now func() time.Time) *store {
@@ -394,6 +395,17 @@ func (s *store) isOrgOwner(username, o string) bool {
 		return true
 	}
 	return og.Company != "" && s.isCompanyOwner(username, og.Company)
+}
+
+// ownerCount is how many members of og are owners.
+func (og *org) ownerCount() int {
+	n := 0
+	for _, m := range og.members {
+		if m.Role == "owner" {
+			n++
+		}
+	}
+	return n
 }
 
 func (s *store) isCompanyOwner(username, c string) bool {
