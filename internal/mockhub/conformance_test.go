@@ -13,6 +13,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -272,8 +273,11 @@ func init() {
 // members export: an array of objects keyed by the header row.
 func csvBodyDecoder(body io.Reader, _ http.Header, _ *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
 	rows, err := csv.NewReader(body).ReadAll()
-	if err != nil || len(rows) == 0 {
-		return nil, fmt.Errorf("not CSV with a header row: %v", err)
+	if err != nil {
+		return nil, fmt.Errorf("not CSV: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, errors.New("CSV without a header row")
 	}
 	out := make([]any, 0, len(rows)-1)
 	for _, row := range rows[1:] {
