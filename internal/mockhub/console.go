@@ -266,6 +266,9 @@ func faultSummary(f Faults) []string {
 		}
 		out = append(out, fmt.Sprintf("every %s request hangs %s", ordinal(f.HangEvery), h))
 	}
+	if f.VisibilityDelayMS > 0 {
+		out = append(out, fmt.Sprintf("every SCIM change shows in reads only after %d ms", f.VisibilityDelayMS))
+	}
 	if len(out) > 0 && len(f.Routes) > 0 {
 		out = append(out, "only on "+strings.Join(f.Routes, ", "))
 	}
@@ -407,6 +410,7 @@ func faultsFromForm(form url.Values) (Faults, error) {
 		{"drop_every", func(n int64) { f.DropEvery = n }},
 		{"hang_every", func(n int64) { f.HangEvery = n }},
 		{"hang_ms", func(n int64) { f.HangMS = int(n) }},
+		{"visibility_delay_ms", func(n int64) { f.VisibilityDelayMS = int(n) }},
 	} {
 		n, err := num(x.name)
 		if err != nil {

@@ -148,7 +148,7 @@ func (s *Server) mockPutFaults(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		writeHubError(w, http.StatusBadRequest, "faults: "+err.Error()+" (fields: latency_ms, fail_every, fail_status, throttle_every, retry_after_seconds, drop_every, hang_every, hang_ms, routes)")
+		writeHubError(w, http.StatusBadRequest, "faults: "+err.Error()+" (fields: latency_ms, fail_every, fail_status, throttle_every, retry_after_seconds, drop_every, hang_every, hang_ms, visibility_delay_ms, routes)")
 		return
 	}
 	if err := s.checkFaults(f); err != nil {
@@ -163,7 +163,7 @@ func (s *Server) mockPutFaults(w http.ResponseWriter, r *http.Request) {
 // checkFaults reports what is wrong with f, for PUT /_mock/faults and the
 // console's form.
 func (s *Server) checkFaults(f Faults) error {
-	if f.LatencyMS < 0 || f.FailEvery < 0 || f.ThrottleEvery < 0 || f.RetryAfterSeconds < 0 || f.DropEvery < 0 || f.HangEvery < 0 || f.HangMS < 0 {
+	if f.LatencyMS < 0 || f.FailEvery < 0 || f.ThrottleEvery < 0 || f.RetryAfterSeconds < 0 || f.DropEvery < 0 || f.HangEvery < 0 || f.HangMS < 0 || f.VisibilityDelayMS < 0 {
 		return errors.New("faults: values must not be negative")
 	}
 	if f.FailStatus != 0 && !slices.Contains(failStatuses, f.FailStatus) {

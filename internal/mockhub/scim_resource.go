@@ -78,6 +78,16 @@ func getHandler[T, In any](s *Server, kind resourceKind[T, In]) http.HandlerFunc
 			return
 		}
 		v := kind.lookup(c, r.PathValue("id"))
+		if e := s.stale.view(staleKey{c, kind.noun, r.PathValue("id")}, s.now()); e != nil {
+			// The latest write is not visible yet (visibility_delay_ms).
+			st.mu.RUnlock()
+			if e.before == nil {
+				writeSCIMError(w, http.StatusNotFound, "", fmt.Sprintf("%s %q not found", kind.noun, r.PathValue("id")))
+				return
+			}
+			writeResource(w, r, kind.rt, http.StatusOK, e.before, s.etagVersion(e.version))
+			return
+		}
 		if v == nil {
 			st.mu.RUnlock()
 			writeSCIMError(w, http.StatusNotFound, "", fmt.Sprintf("%s %q not found", kind.noun, r.PathValue("id")))
@@ -136,6 +146,7 @@ func createHandler[T, In any](s *Server, kind resourceKind[T, In]) http.HandlerF
 			if err != nil {
 				return err
 			}
+			recordWrite(s, r, kind, c, v, nil, 0)
 			s.persist(r)
 			res, version = kind.render(st, v, base), s.etagVersion(kind.version(v))
 			return nil
@@ -229,10 +240,16 @@ func mutateResource[T, In any](s *Server, w http.ResponseWriter, r *http.Request
 				return err
 			}
 		}
+		var before se.Resource
+		beforeVersion := kind.version(v)
+		if visibilityDelay(r) > 0 {
+			before = kind.render(st, v, base)
+		}
 		var err error
 		if deleted, err = fn(st, c, v); err != nil {
 			return err
 		}
+		recordWrite(s, r, kind, c, v, before, beforeVersion)
 		s.persist(r)
 		if !deleted {
 			res, version = kind.render(st, v, base), s.etagVersion(kind.version(v))
@@ -300,8 +317,8 @@ func listResources[T, In any](s *Server, w http.ResponseWriter, r *http.Request,
 		st.mu.RUnlock()
 		return
 	}
-	out, err := list(kind.rt, p, f, kind.candidates(c, f),
-		func(v *T) se.Resource { return kind.render(st, v, base) }, kind.id)
+	items, render := visibleItems(s, kind, c, f, func(v *T) se.Resource { return kind.render(st, v, base) })
+	out, err := list(kind.rt, p, f, items, render, kind.id)
 	st.mu.RUnlock()
 	if err != nil {
 		writeSCIMErr(w, err)

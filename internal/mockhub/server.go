@@ -76,6 +76,9 @@ type Server struct {
 	dialect *dialect
 	tokens  accessTokens
 	reqlog  requestLog
+	// stale are the SCIM resources whose latest write is not visible yet
+	// (the visibility_delay_ms fault).
+	stale staleViews
 	// durable is the -state database, nil without -state.
 	durable *durable
 
@@ -302,6 +305,7 @@ func (s *Server) reset(r *http.Request) error {
 	s.faults.set(Faults{})
 	s.stats.reset()
 	s.reqlog.clear()
+	s.stale.clear()
 	return nil
 }
 
@@ -487,6 +491,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(sw, r, http.StatusTooManyRequests, "", "injected fault: too many requests (throttle_every)", scim)
 		return
 	}
+	if f.VisibilityDelayMS > 0 && mutating(r.Method) {
+		r = withVisibilityDelay(r, time.Duration(f.VisibilityDelayMS)*time.Millisecond)
+	}
 	if f.DropEvery > 0 && dropN > 0 && dropN%f.DropEvery == 0 {
 		// The change happens; the client never hears about it.
 		h.ServeHTTP(&discardWriter{h: http.Header{}}, r)
@@ -605,14 +612,17 @@ func maps(m map[string]int64) map[string]int64 {
 // those route templates (as /_mock/stats names them) are counted and
 // faulted.
 type Faults struct {
-	LatencyMS         int      `json:"latency_ms"`
-	FailEvery         int64    `json:"fail_every"`
-	FailStatus        int      `json:"fail_status,omitempty"`
-	ThrottleEvery     int64    `json:"throttle_every"`
-	RetryAfterSeconds int      `json:"retry_after_seconds"`
-	DropEvery         int64    `json:"drop_every"`
-	HangEvery         int64    `json:"hang_every,omitempty"`
-	HangMS            int      `json:"hang_ms,omitempty"`
+	LatencyMS         int   `json:"latency_ms"`
+	FailEvery         int64 `json:"fail_every"`
+	FailStatus        int   `json:"fail_status,omitempty"`
+	ThrottleEvery     int64 `json:"throttle_every"`
+	RetryAfterSeconds int   `json:"retry_after_seconds"`
+	DropEvery         int64 `json:"drop_every"`
+	HangEvery         int64 `json:"hang_every,omitempty"`
+	HangMS            int   `json:"hang_ms,omitempty"`
+	// VisibilityDelayMS: a SCIM write is applied and answered at once, but
+	// reads show the resource as it was for this long (see visibility.go).
+	VisibilityDelayMS int      `json:"visibility_delay_ms,omitempty"`
 	Routes            []string `json:"routes,omitempty"`
 }
 
