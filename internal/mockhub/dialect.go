@@ -142,7 +142,8 @@ func publishedDialect() *dialect {
 			return "string"
 		},
 		resourceTypes: []*se.ResourceType{se.UserResourceType},
-		schemas:       []*se.Schema{se.UserSchema, se.DockerUserExtension},
+		// The User type's extensions stay: IdPs send them.
+		schemas: []*se.Schema{se.UserSchema, se.DockerUserExtension, se.EnterpriseUserExtension},
 		serviceProviderConfig: map[string]any{
 			"schemas":          []string{se.ServiceProviderConfigURN},
 			"documentationUri": "",
