@@ -3,6 +3,7 @@ package mockhub
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 )
@@ -93,4 +94,23 @@ func TestVisibilityDelayPerRoute(t *testing.T) {
 		t.Fatalf("listed before visible: %v", got)
 	}
 	want(t, e.do(http.MethodPut, "/_mock/faults", "", map[string]any{"visibility_delay_ms": -1}), http.StatusBadRequest)
+}
+
+// The console's fault form sets it, and its panel says so.
+func TestVisibilityDelayFromConsole(t *testing.T) {
+	e := newEnv(t)
+	form := url.Values{"action": {"set"}, "visibility_delay_ms": {"1500"}}
+	req, _ := http.NewRequest(http.MethodPost, e.ts.URL+"/_mock/console/faults", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := e.ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if f := e.do(http.MethodGet, "/_mock/faults", "", nil); f.num("visibility_delay_ms") != 1500 {
+		t.Fatalf("faults after the form: %s", f.raw)
+	}
+	if page := e.do(http.MethodGet, "/", "", nil); !strings.Contains(string(page.raw), "shows in reads only after 1500 ms") {
+		t.Error("the console does not describe the visibility delay")
+	}
 }
