@@ -204,6 +204,17 @@ func (s *Server) hubLogin(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, "application/json", map[string]any{"token": s.tokens.issue(principal{user: u}, s.now())})
 }
 
+// signedIn is the management API's authentication, around every handler
+// but sign-in: h runs for the principal the bearer token speaks for, and
+// a request without a valid one is answered 401.
+func (s *Server) signedIn(h func(w http.ResponseWriter, r *http.Request, who principal)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if who, ok := s.hubUser(w, r); ok {
+			h(w, r, who)
+		}
+	}
+}
+
 // hubUser authenticates a management request, answering 401 on failure.
 func (s *Server) hubUser(w http.ResponseWriter, r *http.Request) (principal, bool) {
 	tok := bearerToken(r)
@@ -302,11 +313,7 @@ func paginateAs(w http.ResponseWriter, r *http.Request, page, size int, all []an
 	writeJSON(w, http.StatusOK, "application/json", map[string]any{countKey: total, "next": next, "previous": prev, "results": results})
 }
 
-func (s *Server) hubListMembers(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubListMembers(w http.ResponseWriter, r *http.Request, who principal) {
 	page, size, err := pageParams(r)
 	if err != nil {
 		writeHubError(w, http.StatusBadRequest, err.Error())
@@ -373,11 +380,7 @@ func (s *Server) hubListMembers(w http.ResponseWriter, r *http.Request) {
 	paginate(w, r, page, size, all)
 }
 
-func (s *Server) hubUpdateMember(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubUpdateMember(w http.ResponseWriter, r *http.Request, who principal) {
 	var body struct {
 		Role string `json:"role"`
 	}
@@ -412,11 +415,7 @@ func (s *Server) hubUpdateMember(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) hubRemoveMember(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubRemoveMember(w http.ResponseWriter, r *http.Request, who principal) {
 	st := s.st
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -441,11 +440,7 @@ func teamJSON(t *team) map[string]any {
 	return map[string]any{"id": t.ID, "uuid": t.UUID, "name": t.Name, "description": t.Description, "member_count": len(t.members)}
 }
 
-func (s *Server) hubListTeams(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubListTeams(w http.ResponseWriter, r *http.Request, who principal) {
 	page, size, err := pageParams(r)
 	if err != nil {
 		writeHubError(w, http.StatusBadRequest, err.Error())
@@ -485,15 +480,11 @@ func (s *Server) hubTeam(w http.ResponseWriter, r *http.Request, who principal) 
 	return t
 }
 
-func (s *Server) hubGetTeam(w http.ResponseWriter, r *http.Request) {
-	hubGet(s, w, r, s.hubTeam, teamJSON)
+func (s *Server) hubGetTeam(w http.ResponseWriter, r *http.Request, who principal) {
+	hubGet(s, w, r, who, s.hubTeam, teamJSON)
 }
 
-func (s *Server) hubListTeamMembers(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubListTeamMembers(w http.ResponseWriter, r *http.Request, who principal) {
 	page, size, err := pageParams(r)
 	if err != nil {
 		writeHubError(w, http.StatusBadRequest, err.Error())
@@ -572,11 +563,7 @@ func connectionJSON(c *connection) map[string]any {
 	return m
 }
 
-func (s *Server) hubListConnections(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubListConnections(w http.ResponseWriter, r *http.Request, who principal) {
 	st := s.st
 	st.mu.RLock()
 	_, on, ok := s.hubScope(w, r, who)
@@ -594,12 +581,12 @@ func (s *Server) hubListConnections(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, "application/json", map[string]any{"count": len(results), "results": results})
 }
 
-func (s *Server) hubGetConnection(w http.ResponseWriter, r *http.Request) {
-	hubGet(s, w, r, s.hubConnection, connectionJSON)
+func (s *Server) hubGetConnection(w http.ResponseWriter, r *http.Request, who principal) {
+	hubGet(s, w, r, who, s.hubConnection, connectionJSON)
 }
 
-func (s *Server) hubGetSCIM(w http.ResponseWriter, r *http.Request) {
-	hubGet(s, w, r, s.hubConnection, func(c *connection) map[string]any {
+func (s *Server) hubGetSCIM(w http.ResponseWriter, r *http.Request, who principal) {
+	hubGet(s, w, r, who, s.hubConnection, func(c *connection) map[string]any {
 		out := map[string]any{"enabled": c.SCIMEnabled, "base_url": ""}
 		if c.SCIMEnabled {
 			out["base_url"] = scimBaseURL(r)
@@ -611,13 +598,9 @@ func (s *Server) hubGetSCIM(w http.ResponseWriter, r *http.Request) {
 // hubGet answers a GET with what render makes of the object that find
 // locates for the signed-in user, under the read lock. find writes the 403
 // or 404 itself when there is nothing to render.
-func hubGet[T any](s *Server, w http.ResponseWriter, r *http.Request,
+func hubGet[T any](s *Server, w http.ResponseWriter, r *http.Request, who principal,
 	find func(w http.ResponseWriter, r *http.Request, who principal) *T, render func(*T) map[string]any,
 ) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
 	st := s.st
 	st.mu.RLock()
 	var out map[string]any
@@ -631,11 +614,7 @@ func hubGet[T any](s *Server, w http.ResponseWriter, r *http.Request,
 }
 
 // scimAdmin runs an enable, rotate or disable under the write lock.
-func (s *Server) scimAdmin(w http.ResponseWriter, r *http.Request, fn func(st *store, c *connection) (int, any)) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) scimAdmin(w http.ResponseWriter, r *http.Request, who principal, fn func(st *store, c *connection) (int, any)) {
 	st := s.st
 	st.mu.Lock()
 	c := s.hubConnection(w, r, who)
@@ -658,8 +637,8 @@ func (s *Server) scimAdmin(w http.ResponseWriter, r *http.Request, fn func(st *s
 	}
 }
 
-func (s *Server) hubEnableSCIM(w http.ResponseWriter, r *http.Request) {
-	s.scimAdmin(w, r, func(st *store, c *connection) (int, any) {
+func (s *Server) hubEnableSCIM(w http.ResponseWriter, r *http.Request, who principal) {
+	s.scimAdmin(w, r, who, func(st *store, c *connection) (int, any) {
 		if c.SCIMEnabled {
 			return http.StatusConflict, fmt.Sprintf("SCIM is already enabled on SSO connection %s; rotate the token with POST .../scim/token", c.ID)
 		}
@@ -670,8 +649,8 @@ func (s *Server) hubEnableSCIM(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) hubRotateSCIM(w http.ResponseWriter, r *http.Request) {
-	s.scimAdmin(w, r, func(st *store, c *connection) (int, any) {
+func (s *Server) hubRotateSCIM(w http.ResponseWriter, r *http.Request, who principal) {
+	s.scimAdmin(w, r, who, func(st *store, c *connection) (int, any) {
 		if !c.SCIMEnabled {
 			return http.StatusConflict, fmt.Sprintf("SCIM is not enabled on SSO connection %s", c.ID)
 		}
@@ -682,8 +661,8 @@ func (s *Server) hubRotateSCIM(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) hubDisableSCIM(w http.ResponseWriter, r *http.Request) {
-	s.scimAdmin(w, r, func(st *store, c *connection) (int, any) {
+func (s *Server) hubDisableSCIM(w http.ResponseWriter, r *http.Request, who principal) {
+	s.scimAdmin(w, r, who, func(st *store, c *connection) (int, any) {
 		if !c.SCIMEnabled {
 			return http.StatusConflict, fmt.Sprintf("SCIM is already disabled on SSO connection %s", c.ID)
 		}

@@ -38,11 +38,7 @@ func checkTeamName(og *org, name string, self *team) error {
 
 // hubTeamWrite runs fn on the team named by the path under the write lock,
 // then saves and answers with the team (or 204 when fn returns nil).
-func (s *Server) hubTeamWrite(w http.ResponseWriter, r *http.Request, fn func(st *store, og *org, t *team) (status int, msg string)) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubTeamWrite(w http.ResponseWriter, r *http.Request, who principal, fn func(st *store, og *org, t *team) (status int, msg string)) {
 	st := s.st
 	st.mu.Lock()
 	t := s.hubTeam(w, r, who)
@@ -82,11 +78,7 @@ func (st *store) renameTeam(og *org, t *team, name string) {
 	st.dirtyAll()
 }
 
-func (s *Server) hubCreateTeam(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubCreateTeam(w http.ResponseWriter, r *http.Request, who principal) {
 	var body teamBody
 	if !hubBody(w, r, &body) {
 		return
@@ -119,16 +111,16 @@ func (s *Server) hubCreateTeam(w http.ResponseWriter, r *http.Request) {
 
 // hubReplaceTeam is PUT: name required, description replaced (omitted
 // clears it).
-func (s *Server) hubReplaceTeam(w http.ResponseWriter, r *http.Request) {
-	s.hubEditTeam(w, r, true)
+func (s *Server) hubReplaceTeam(w http.ResponseWriter, r *http.Request, who principal) {
+	s.hubEditTeam(w, r, who, true)
 }
 
 // hubUpdateTeam is PATCH: what the body carries changes.
-func (s *Server) hubUpdateTeam(w http.ResponseWriter, r *http.Request) {
-	s.hubEditTeam(w, r, false)
+func (s *Server) hubUpdateTeam(w http.ResponseWriter, r *http.Request, who principal) {
+	s.hubEditTeam(w, r, who, false)
 }
 
-func (s *Server) hubEditTeam(w http.ResponseWriter, r *http.Request, replace bool) {
+func (s *Server) hubEditTeam(w http.ResponseWriter, r *http.Request, who principal, replace bool) {
 	var body teamBody
 	if !hubBody(w, r, &body) {
 		return
@@ -137,7 +129,7 @@ func (s *Server) hubEditTeam(w http.ResponseWriter, r *http.Request, replace boo
 		writeHubError(w, http.StatusBadRequest, "name is required")
 		return
 	}
-	s.hubTeamWrite(w, r, func(st *store, og *org, t *team) (int, string) {
+	s.hubTeamWrite(w, r, who, func(st *store, og *org, t *team) (int, string) {
 		if body.Name != nil {
 			if err := checkTeamName(og, *body.Name, t); err != nil {
 				return http.StatusBadRequest, err.Error()
@@ -157,15 +149,15 @@ func (s *Server) hubEditTeam(w http.ResponseWriter, r *http.Request, replace boo
 	})
 }
 
-func (s *Server) hubDeleteTeam(w http.ResponseWriter, r *http.Request) {
-	s.hubTeamWrite(w, r, func(st *store, og *org, t *team) (int, string) {
+func (s *Server) hubDeleteTeam(w http.ResponseWriter, r *http.Request, who principal) {
+	s.hubTeamWrite(w, r, who, func(st *store, og *org, t *team) (int, string) {
 		delete(og.teams, strings.ToLower(t.Name))
 		st.dirtyAll() // the team's records go with it
 		return http.StatusNoContent, ""
 	})
 }
 
-func (s *Server) hubAddTeamMember(w http.ResponseWriter, r *http.Request) {
+func (s *Server) hubAddTeamMember(w http.ResponseWriter, r *http.Request, who principal) {
 	var body struct {
 		Member string `json:"member"`
 	}
@@ -176,7 +168,7 @@ func (s *Server) hubAddTeamMember(w http.ResponseWriter, r *http.Request) {
 		writeHubError(w, http.StatusBadRequest, "member (a Docker ID) is required")
 		return
 	}
-	s.hubTeamWrite(w, r, func(st *store, og *org, t *team) (int, string) {
+	s.hubTeamWrite(w, r, who, func(st *store, og *org, t *team) (int, string) {
 		name := strings.ToLower(strings.TrimSpace(body.Member))
 		if og.members[name] == nil {
 			return http.StatusNotFound, fmt.Sprintf("%q is not a member of organization %q: invite them first", body.Member, og.Name)
@@ -187,8 +179,8 @@ func (s *Server) hubAddTeamMember(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) hubRemoveTeamMember(w http.ResponseWriter, r *http.Request) {
-	s.hubTeamWrite(w, r, func(st *store, og *org, t *team) (int, string) {
+func (s *Server) hubRemoveTeamMember(w http.ResponseWriter, r *http.Request, who principal) {
+	s.hubTeamWrite(w, r, who, func(st *store, og *org, t *team) (int, string) {
 		name := strings.ToLower(r.PathValue("username"))
 		if _, in := t.members[name]; !in {
 			return http.StatusNotFound, fmt.Sprintf("%q is not a member of group %q", r.PathValue("username"), t.Name)
@@ -201,11 +193,7 @@ func (s *Server) hubRemoveTeamMember(w http.ResponseWriter, r *http.Request) {
 
 // hubExportMembers answers the members as CSV, with the columns Docker
 // publishes: Name, Username, Email, Type, Permission, Teams, Date Joined.
-func (s *Server) hubExportMembers(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubExportMembers(w http.ResponseWriter, r *http.Request, who principal) {
 	st := s.st
 	st.mu.RLock()
 	og := s.hubOrg(w, r, who)

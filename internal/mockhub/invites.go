@@ -64,11 +64,7 @@ func (s *store) memberFor(og *org, invitee string) string {
 	return ""
 }
 
-func (s *Server) hubListInvites(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubListInvites(w http.ResponseWriter, r *http.Request, who principal) {
 	st := s.st
 	st.mu.RLock()
 	og := s.hubOrg(w, r, who)
@@ -84,11 +80,7 @@ func (s *Server) hubListInvites(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, "application/json", map[string]any{"data": data})
 }
 
-func (s *Server) hubBulkInvite(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubBulkInvite(w http.ResponseWriter, r *http.Request, who principal) {
 	var body struct {
 		Org      string   `json:"org"`
 		Team     string   `json:"team"`
@@ -178,22 +170,18 @@ func (s *Server) inviteByID(w http.ResponseWriter, r *http.Request, who principa
 	return iv
 }
 
-func (s *Server) hubResendInvite(w http.ResponseWriter, r *http.Request) {
-	s.inviteWrite(w, r, func(*invite) {})
+func (s *Server) hubResendInvite(w http.ResponseWriter, r *http.Request, who principal) {
+	s.inviteWrite(w, r, who, func(*invite) {})
 }
 
-func (s *Server) hubCancelInvite(w http.ResponseWriter, r *http.Request) {
-	s.inviteWrite(w, r, func(iv *invite) {
+func (s *Server) hubCancelInvite(w http.ResponseWriter, r *http.Request, who principal) {
+	s.inviteWrite(w, r, who, func(iv *invite) {
 		delete(s.st.invites, iv.ID)
 		s.st.invitesGone++
 	})
 }
 
-func (s *Server) inviteWrite(w http.ResponseWriter, r *http.Request, fn func(*invite)) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) inviteWrite(w http.ResponseWriter, r *http.Request, who principal, fn func(*invite)) {
 	s.st.mu.Lock()
 	iv := s.inviteByID(w, r, who)
 	if iv != nil {

@@ -165,11 +165,7 @@ func (s *store) orgTokensOf(o string) []*orgToken {
 	return out
 }
 
-func (s *Server) hubCreateOAT(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubCreateOAT(w http.ResponseWriter, r *http.Request, who principal) {
 	var body oatBody
 	if !hubBody(w, r, &body) {
 		return
@@ -206,11 +202,7 @@ func (s *Server) hubCreateOAT(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, "application/json", out)
 }
 
-func (s *Server) hubListOATs(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubListOATs(w http.ResponseWriter, r *http.Request, who principal) {
 	page, size, err := pageParamsDefault(r, 10)
 	if err != nil {
 		writeHubError(w, http.StatusBadRequest, err.Error())
@@ -245,15 +237,11 @@ func (s *Server) oatByID(w http.ResponseWriter, r *http.Request, who principal) 
 	return t
 }
 
-func (s *Server) hubGetOAT(w http.ResponseWriter, r *http.Request) {
-	hubGet(s, w, r, s.oatByID, func(t *orgToken) map[string]any { return t.json(true) })
+func (s *Server) hubGetOAT(w http.ResponseWriter, r *http.Request, who principal) {
+	hubGet(s, w, r, who, s.oatByID, func(t *orgToken) map[string]any { return t.json(true) })
 }
 
-func (s *Server) hubUpdateOAT(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubUpdateOAT(w http.ResponseWriter, r *http.Request, who principal) {
 	var body oatBody
 	if !hubBody(w, r, &body) {
 		return
@@ -290,11 +278,7 @@ func (s *Server) hubUpdateOAT(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, "application/json", out)
 }
 
-func (s *Server) hubDeleteOAT(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubDeleteOAT(w http.ResponseWriter, r *http.Request, who principal) {
 	st := s.st
 	st.mu.Lock()
 	t := s.oatByID(w, r, who)
