@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	mockhub [-addr 127.0.0.1:8080] [-seed FILE] [-state FILE] [-scim-token TOKEN]
+//	mockhub [-addr 127.0.0.1:8080] [-seed FILE] [-state FILE] [-scim-token TOKEN] [-dialect rfc|published]
 //	        [-tls-cert FILE -tls-key FILE | -tls-names NAMES [-tls-ca-out FILE]]
 //	        [-allow-remote [-control-token TOKEN]] [-v] [-version]
 //
@@ -51,7 +51,7 @@ func main() {
 	}
 }
 
-const usage = "usage: mockhub [-addr 127.0.0.1:8080] [-seed FILE] [-state FILE] [-scim-token TOKEN] [-tls-cert FILE -tls-key FILE | -tls-names NAMES [-tls-ca-out FILE]] [-allow-remote [-control-token TOKEN]] [-v] [-version]"
+const usage = "usage: mockhub [-addr 127.0.0.1:8080] [-seed FILE] [-state FILE] [-scim-token TOKEN] [-dialect rfc|published] [-tls-cert FILE -tls-key FILE | -tls-names NAMES [-tls-ca-out FILE]] [-allow-remote [-control-token TOKEN]] [-v] [-version]"
 
 // startLine is the JSON line printed on start: the server's Info and what
 // the command adds around it.
@@ -92,6 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	tlsCAOut := fs.String("tls-ca-out", "", "where -tls-names writes its certificate, for clients to trust (default mockhub-ca.pem)")
 	verbose := fs.Bool("v", false, "log at debug level")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	dialect := dialectFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, usage)
 		fs.PrintDefaults()
@@ -128,7 +129,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 			return err
 		}
 	}
-	srv, err := mockhub.New(mockhub.Options{Seed: seed, StatePath: *statePath, SCIMToken: *scimToken, Logger: logger})
+	srv, err := mockhub.New(mockhub.Options{Seed: seed, StatePath: *statePath, SCIMToken: *scimToken, Logger: logger, Dialect: *dialect})
 	if err != nil {
 		return err
 	}
@@ -173,7 +174,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		ln.Close()
 		return err
 	}
-	logger.Info("mockhub listening", "version", version, "url", info.HubURL, "state", *statePath)
+	logger.Info("mockhub listening", "version", version, "url", info.HubURL, "state", *statePath, "dialect", info.Dialect)
 	if tlsSet != nil {
 		logger.Info("serving https", "sha256_fingerprint", start.TLSFingerprint, "ca_file", start.TLSCAFile)
 	}
