@@ -1,0 +1,137 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dockerscim/terraform-provider-docker/internal/mockhub"
+)
+
+// The provider against both readings of Docker's SCIM contract: RFC 7644
+// (mockhub's default, what IdPs send) and Docker's published OpenAPI file
+// to the letter (lists under "resources", no PATCH, DELETE or /Groups, and
+// a PUT that reads "enabled", deactivating the person when it is missing).
+// No update may deactivate anyone the configuration keeps active.
+
+// checkActive asserts each person's active state on the server.
+func checkActive(h *testHub, want map[string]bool) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		users := h.scimUsers()
+		for email, active := range want {
+			u, ok := users[email]
+			if !ok {
+				return fmt.Errorf("%s is not on the server", email)
+			}
+			if u["active"] != active {
+				return fmt.Errorf("%s has active = %v on the server, want %t", email, u["active"], active)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccDialects_userLifecycleNeverDeactivatesOnUpdate(t *testing.T) {
+	for _, dialect := range mockhub.Dialects {
+		t.Run(string(dialect), func(t *testing.T) {
+			h := newHubWith(t, mockhub.Options{SCIMToken: "scim-" + randomHex(t), Dialect: dialect})
+			const email = "ada.lovelace@moby.example"
+			config := func(given string, active bool) string {
+				return userConfig(h, fmt.Sprintf(`
+  user_name   = %q
+  given_name  = %q
+  family_name = "Lovelace"
+  active      = %t
+  on_destroy  = "deactivate"
+`, email, given, active))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6,
+				// on_destroy = "deactivate": the user stays, deactivated.
+				CheckDestroy: checkActive(h, map[string]bool{email: false}),
+				Steps: []resource.TestStep{
+					{Config: config("Ada", true), Check: checkActive(h, map[string]bool{email: true})},
+					{
+						// A name change keeps the person active: the PUT of the
+						// published dialect carries enabled as well as active.
+						Config: config("Augusta Ada", true),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("docker_scim_user.jane", plancheck.ResourceActionUpdate)},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue("docker_scim_user.jane", tfjsonpath.New("active"), knownvalue.Bool(true)),
+						},
+						Check: resource.ComposeAggregateTestCheckFunc(
+							checkActive(h, map[string]bool{email: true}),
+							func(*terraform.State) error {
+								given := h.scimUsers()[email]["name"].(map[string]any)["givenName"]
+								if given != "Augusta Ada" {
+									return fmt.Errorf("givenName on the server is %v", given)
+								}
+								return nil
+							},
+						),
+					},
+					{Config: config("Augusta Ada", false), Check: checkActive(h, map[string]bool{email: false})},
+					{Config: config("Augusta Ada", true), Check: checkActive(h, map[string]bool{email: true})},
+					{
+						ResourceName:                         "docker_scim_user.jane",
+						ImportState:                          true,
+						ImportStateIdFunc:                    func(*terraform.State) (string, error) { return email, nil },
+						ImportStateVerify:                    true,
+						ImportStateVerifyIdentifierAttribute: "id",
+						// Import sets Docker's defaults for what only the
+						// configuration says.
+						ImportStateVerifyIgnore: []string{"on_destroy"},
+					},
+					{Config: config("Augusta Ada", true), PlanOnly: true},
+				},
+			})
+		})
+	}
+}
+
+// A roster applies, plans empty, and renames people without deactivating
+// anyone, in either dialect.
+func TestAccDialects_rosterApplyReplanRename(t *testing.T) {
+	for _, dialect := range mockhub.Dialects {
+		t.Run(string(dialect), func(t *testing.T) {
+			t.Parallel()
+			h := newHubWith(t, mockhub.Options{SCIMToken: "scim-" + randomHex(t), Dialect: dialect})
+			ps := people(5, "moby.example")
+			r := newRosterRun(t, h, rosterHCL(ps, ""))
+			r.run("apply", "-auto-approve")
+			r.planIsEmpty("after apply")
+
+			ps[1].given, ps[3].family = "Renamed", "Changed"
+			r.w.setConfig(rosterHCL(ps, ""))
+			r.run("apply", "-auto-approve")
+			users := h.scimUsers()
+			for _, p := range ps {
+				u := users[p.email]
+				name, _ := u["name"].(map[string]any)
+				if u["active"] != true || name["givenName"] != p.given || name["familyName"] != p.family {
+					t.Errorf("%s on the server after the rename: active %v, name %v", p.email, u["active"], name)
+				}
+			}
+			if dialect == mockhub.DialectPublished {
+				// No PATCH is served there: the two changed people are one
+				// PUT each.
+				if n := h.requestsTo("PUT /v2/scim/2.0/Users/{id}"); n != 2 {
+					t.Errorf("%d PUTs for two changed people, want 2", n)
+				}
+			}
+			r.planIsEmpty("after the rename")
+			if out := r.run("plan", "-no-color").output(); !strings.Contains(out, "No changes") {
+				t.Fatalf("plan after the rename:\n%s", tail(out, 3000))
+			}
+		})
+	}
+}
