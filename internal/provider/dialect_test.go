@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -134,4 +135,55 @@ func TestAccDialects_rosterApplyReplanRename(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Against Docker's published API, which has no /Groups, a new
+// docker_group_mapping fails at plan, naming the alternative, before
+// anything is sent.
+func TestAccDialects_publishedGroupMappingFailsAtPlan(t *testing.T) {
+	h := newHubWith(t, mockhub.Options{SCIMToken: "scim-" + randomHex(t), Dialect: mockhub.DialectPublished})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config: h.scimProvider() + `
+resource "docker_group_mapping" "team" {
+  org_name  = "moby"
+  team_name = "platform"
+}
+`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)moby:platform.*no /Groups.*group\s+push.*team_name`),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if n := h.scimWrites(); n != 0 {
+				return fmt.Errorf("%d SCIM writes sent, want none", n)
+			}
+			return nil
+		},
+	})
+}
+
+// Against Docker's published API, which has no DELETE, destroying a user
+// with on_destroy = "delete" fails with one explanation that names
+// on_destroy = "deactivate", keeps the user in state and on the server,
+// and the destroy succeeds once the configuration says deactivate.
+func TestAccDialects_publishedDeleteExplained(t *testing.T) {
+	h := newHubWith(t, mockhub.Options{SCIMToken: "scim-" + randomHex(t), Dialect: mockhub.DialectPublished})
+	const email = "grace.hopper@moby.example"
+	config := func(onDestroy string) string {
+		return userConfig(h, fmt.Sprintf("  user_name  = %q\n  on_destroy = %q\n", email, onDestroy))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		CheckDestroy:             checkActive(h, map[string]bool{email: false}),
+		Steps: []resource.TestStep{
+			{Config: config("delete"), Check: checkActive(h, map[string]bool{email: true})},
+			{
+				Config:      config("delete"),
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)does not delete users.*on_destroy\s+=\s+"deactivate"`),
+			},
+			{Config: config("deactivate"), Check: checkActive(h, map[string]bool{email: true})},
+		},
+	})
 }
