@@ -207,7 +207,7 @@ func (s *scimUserServer) ReadResource(ctx context.Context, req *tfprotov6.ReadRe
 	case user != nil:
 		identity = user.UserName
 		resp.NewState, err = modelFromUser(user, state).encode()
-		if tidyUserPrivate(s.data(), private) {
+		if tidyUserPrivate(s.data(), private) || settleWrite(private, user) {
 			resp.Private = private.Encode()
 		}
 	}
@@ -236,6 +236,9 @@ func (s *scimUserServer) refresh(ctx context.Context, state *scimUserModel, rawP
 	}
 	private = tfproto.DecodePrivate(rawPrivate)
 	user, err := data.users.Get(ctx, client, state.ID.Value())
+	if w, ok := lastWrite(private); ok {
+		user, err = client.WaitVisible(ctx, state.ID.Value(), w, user, err)
+	}
 	if errors.Is(err, httpx.ErrNotFound) {
 		return nil, data.confirmVanished(ctx, private, diags, "SCIM user", state.UserName.Value()), private
 	}
@@ -381,7 +384,7 @@ func (s *scimUserServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 	case prior == nil:
 		saved = s.create(ctx, client, planned, &diags)
 	default:
-		saved = s.update(ctx, client, prior, planned, config, &diags)
+		saved = s.update(ctx, client, prior, planned, config, private, &diags)
 	}
 	if saved != nil {
 		newState := modelFromUser(saved, planned)
@@ -396,6 +399,7 @@ func (s *scimUserServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 			// the next refresh reports it.
 			newState.keepPlanned(planned)
 			rememberConfigured(private, config)
+			rememberWrite(private, saved)
 		}
 		tidyUserPrivate(data, private)
 		data.users.Put(saved)
@@ -447,9 +451,12 @@ func (s *scimUserServer) create(ctx context.Context, client *scim.Client, plan *
 // more value per instance that every plan carried), and the write is
 // conditional on the ETag of that read. On a lost update it returns the
 // server's user with an error in diags.
-func (s *scimUserServer) update(ctx context.Context, client *scim.Client, prior, plan, config *scimUserModel, diags *diag.Diagnostics) *scim.User {
+func (s *scimUserServer) update(ctx context.Context, client *scim.Client, prior, plan, config *scimUserModel, priorPrivate tfproto.Private, diags *diag.Diagnostics) *scim.User {
 	call := diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionUpdate, What: "SCIM user", ID: plan.UserName.Value()}
 	current, err := client.GetUser(ctx, prior.ID.Value())
+	if w, ok := lastWrite(priorPrivate); ok {
+		current, err = client.WaitVisible(ctx, prior.ID.Value(), w, current, err)
+	}
 	if err != nil {
 		diagnostics.AddClientError(diags, call, err)
 		return nil

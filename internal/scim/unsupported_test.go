@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
 )
@@ -167,5 +169,47 @@ func TestGroupsSupported(t *testing.T) {
 				t.Fatalf("%d GETs, want /ResourceTypes asked once", n)
 			}
 		})
+	}
+}
+
+// A read that does not show this client's write yet (not found, or last
+// modified before the write) is read again until it does; one past the
+// window, or with nothing recorded, is the truth at once.
+func TestWaitVisible(t *testing.T) {
+	t.Parallel()
+	f, c := newFake(t)
+	f.addUsers(1)
+	f.users[0].Meta = &Meta{LastModified: "2026-12-06T10:00:00.000Z"}
+	var gets atomic.Int32
+	f.setHook(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+		if r.Method != http.MethodGet || gets.Add(1) > 2 {
+			return false
+		}
+		scimError(w, http.StatusNotFound, "", "not yet") // lags twice
+		return true
+	})
+	written := Written{At: time.Now(), LastModified: "2026-12-06T10:00:00.000Z"}
+	u, err := c.WaitVisible(context.Background(), "u001", written, nil, &httpx.Error{StatusCode: 404})
+	if err != nil || u.ID != "u001" || gets.Load() != 3 {
+		t.Fatalf("user %v, err %v after %d GETs; want the user on the third", u, err, gets.Load())
+	}
+	stale := &User{ID: "u001", Meta: &Meta{LastModified: "2026-12-06T09:59:59.999Z"}}
+	for _, tc := range []struct {
+		name string
+		w    Written
+		u    *User
+		err  error
+		lags bool
+	}{
+		{"not found after a write", written, nil, &httpx.Error{StatusCode: 404}, true},
+		{"older than the write", written, stale, nil, true},
+		{"as new as the write", written, f.users[0], nil, false},
+		{"nothing recorded", Written{}, nil, &httpx.Error{StatusCode: 404}, false},
+		{"past the window", Written{At: time.Now().Add(-VisibilityWindow - time.Second)}, nil, &httpx.Error{StatusCode: 404}, false},
+		{"another failure", written, nil, &httpx.Error{StatusCode: 500}, false},
+	} {
+		if got := tc.w.Lags(tc.u, tc.err, time.Now()); got != tc.lags {
+			t.Errorf("%s: Lags = %t, want %t", tc.name, got, tc.lags)
+		}
 	}
 }
