@@ -30,11 +30,11 @@ type userRPC struct {
 	srv    *httptest.Server
 }
 
-// newUserRPC starts mockhub behind wrap (nil: none) and configures the
-// provider's SCIM settings for it.
-func newUserRPC(t *testing.T, wrap func(http.Handler) http.Handler) *userRPC {
+// newUserRPC starts mockhub in dialect behind wrap (nil: none) and
+// configures the provider's SCIM settings for it.
+func newUserRPC(t *testing.T, dialect mockhub.Dialect, wrap func(http.Handler) http.Handler) *userRPC {
 	t.Helper()
-	mh, err := mockhub.New(mockhub.Options{SCIMToken: "rpc-token"})
+	mh, err := mockhub.New(mockhub.Options{SCIMToken: "rpc-token", Dialect: dialect})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,43 +200,9 @@ func diagText(diags []*tfprotov6.Diagnostic) string {
 	return b.String()
 }
 
-// publishedReading makes mockhub read user writes as Docker's published
-// API does: its ServiceProviderConfig offers no PATCH, and PUT takes the
-// active state from enabled, false when it is missing, whatever active
-// says.
-func publishedReading(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case strings.HasSuffix(r.URL.Path, "/ServiceProviderConfig"):
-			rec := httptest.NewRecorder()
-			next.ServeHTTP(rec, r)
-			var spc map[string]any
-			_ = json.Unmarshal(rec.Body.Bytes(), &spc)
-			spc["patch"] = map[string]any{"supported": false}
-			w.Header().Set("Content-Type", "application/scim+json")
-			_ = json.NewEncoder(w).Encode(spc)
-			return
-		case r.Method == http.MethodPatch:
-			http.Error(w, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"405"}`, http.StatusMethodNotAllowed)
-			return
-		case r.Method == http.MethodPut && strings.Contains(r.URL.Path, "/Users/"):
-			body, _ := io.ReadAll(r.Body)
-			var u map[string]any
-			_ = json.Unmarshal(body, &u)
-			enabled, _ := u["enabled"].(bool)
-			u["active"] = enabled
-			delete(u, "enabled")
-			body, _ = json.Marshal(u)
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			r.ContentLength = int64(len(body))
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 func TestSCIMUserRPCValidate(t *testing.T) {
 	t.Parallel()
-	r := newUserRPC(t, nil)
+	r := newUserRPC(t, mockhub.DialectRFC, nil)
 	for _, tc := range []struct {
 		name   string
 		config userValues
@@ -278,16 +244,13 @@ func TestSCIMUserRPCValidate(t *testing.T) {
 }
 
 // The whole life of one person through the RPCs, on a server of either
-// reading: no update may deactivate anyone the configuration keeps active.
+// dialect: no update may deactivate anyone the configuration keeps active.
 func TestSCIMUserRPCLifecycle(t *testing.T) {
 	t.Parallel()
-	for _, reading := range []struct {
-		name string
-		wrap func(http.Handler) http.Handler
-	}{{"RFC 7644", nil}, {"Docker's published PUT", publishedReading}} {
-		t.Run(reading.name, func(t *testing.T) {
+	for _, dialect := range mockhub.Dialects {
+		t.Run(string(dialect), func(t *testing.T) {
 			t.Parallel()
-			r := newUserRPC(t, reading.wrap)
+			r := newUserRPC(t, dialect, nil)
 			config := userValues{"user_name": "Ada@moby.example", "given_name": "Ada", "family_name": "Lovelace", "on_destroy": "deactivate"}
 
 			created := r.planApply(nil, nil, config)
@@ -377,18 +340,20 @@ func equalValues(a, b userValues) bool {
 // naming the person, and state records what the server holds.
 func TestSCIMUserRPCUpdateAnsweredDeactivated(t *testing.T) {
 	t.Parallel()
+	// A published server that loses enabled on the way, as one that
+	// reads another spelling would.
 	deactivatesOnPut := func(next http.Handler) http.Handler {
-		return publishedReading(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodPut {
 				body, _ := io.ReadAll(r.Body)
-				body = bytes.Replace(body, []byte(`"active":true`), []byte(`"active":false`), 1)
+				body = bytes.Replace(body, []byte(`"enabled":true`), []byte(`"enabled":false`), 1)
 				r.Body = io.NopCloser(bytes.NewReader(body))
 				r.ContentLength = int64(len(body))
 			}
 			next.ServeHTTP(w, r)
-		}))
+		})
 	}
-	r := newUserRPC(t, deactivatesOnPut)
+	r := newUserRPC(t, mockhub.DialectPublished, deactivatesOnPut)
 	config := userValues{"user_name": "grace@moby.example", "given_name": "Grace"}
 	created := r.planApply(nil, nil, config)
 	if hasError(created.apply.Diagnostics) {
@@ -411,7 +376,7 @@ func TestSCIMUserRPCUpdateAnsweredDeactivated(t *testing.T) {
 // State written by earlier releases reads as it is.
 func TestSCIMUserRPCUpgradeAndImportErrors(t *testing.T) {
 	t.Parallel()
-	r := newUserRPC(t, nil)
+	r := newUserRPC(t, mockhub.DialectRFC, nil)
 	raw := []byte(`{"id":"u1","user_name":"ada@moby.example","given_name":null,"family_name":null,"external_id":null,` +
 		`"display_name":"ada","active":true,"role":"member","org_name":null,"team_name":null,"on_destroy":"delete","adopt_existing":false}`)
 	up, err := r.server.UpgradeResourceState(context.Background(), &tfprotov6.UpgradeResourceStateRequest{
