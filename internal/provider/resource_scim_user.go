@@ -121,15 +121,20 @@ func scimUserSchema() *tfprotov6.Schema {
 	}}
 }
 
-// GetMetadata names the one resource this server serves.
+// GetMetadata names the resource this server serves, and its list
+// resource (list_scim_user.go).
 func (s *scimUserServer) GetMetadata(context.Context, *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
-	return tfproto.Metadata(scimUserTypeName), nil
+	resp := tfproto.Metadata(scimUserTypeName)
+	resp.ListResources = []tfprotov6.ListResourceMetadata{{TypeName: scimUserTypeName}}
+	return resp, nil
 }
 
-// GetProviderSchema returns the resource's schema; the provider block's is
-// the framework side's.
+// GetProviderSchema returns the resource's schema and its list resource's;
+// the provider block's is the framework side's.
 func (s *scimUserServer) GetProviderSchema(context.Context, *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
-	return tfproto.Schemas(scimUserTypeName, scimUserSchema()), nil
+	resp := tfproto.Schemas(scimUserTypeName, scimUserSchema())
+	resp.ListResourceSchemas = map[string]*tfprotov6.Schema{scimUserTypeName: scimUserListSchema()}
+	return resp, nil
 }
 
 // GetResourceIdentitySchemas declares user_name as the identity, for
@@ -554,11 +559,8 @@ func (s *scimUserServer) ImportResourceState(ctx context.Context, req *tfprotov6
 		return resp, nil
 	}
 
-	// Attributes with defaults get them, as if the user had been created by
-	// this configuration; Read then fills in everything else.
 	imported := &tfprotov6.ImportedResource{TypeName: scimUserTypeName}
-	defaults := &scimUserModel{Adopt: tfproto.KnownBool(false), OnDestroy: tfproto.Known(onDestroyDelete)}
-	if imported.State, err = modelFromUser(user, defaults).encode(); err == nil {
+	if imported.State, err = importedSCIMUser(user).encode(); err == nil {
 		imported.Identity, err = scimUserIdentity(user.UserName)
 	}
 	if err != nil {
@@ -570,6 +572,13 @@ func (s *scimUserServer) ImportResourceState(ctx context.Context, req *tfprotov6
 	imported.Private = private.Encode()
 	resp.ImportedResources = []*tfprotov6.ImportedResource{imported}
 	return resp, nil
+}
+
+// importedSCIMUser is the state an import records for u, and what a list
+// result holds: attributes with defaults get them, as if the user had been
+// created by this configuration; Read then fills in everything else.
+func importedSCIMUser(u *scim.User) *scimUserModel {
+	return modelFromUser(u, &scimUserModel{Adopt: tfproto.KnownBool(false), OnDestroy: tfproto.Known(onDestroyDelete)})
 }
 
 // tidyUserPrivate records the endpoint the user was just seen through,

@@ -1,0 +1,106 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// An org of 300 people the IdP created is adopted by
+// examples/adopt-with-query: `terraform query -generate-config-out` lists
+// them in pages and writes a resource and an import block per person with
+// only user_name, which plans as a pure import, applies without a write,
+// and then plans empty, also after the IdP edits what it owns.
+func TestAccQuery_generateConfigAdoptsIdPOrg(t *testing.T) {
+	t.Parallel()
+	const people = 300
+	h := newHub(t)
+	for i := range people {
+		role := "member"
+		if i%50 == 0 {
+			role = "owner"
+		}
+		h.idpUser(fmt.Sprintf("person%03d@moby.example", i), fmt.Sprintf("00u%06d", i), fmt.Sprintf("Person%d", i), role)
+	}
+	// Offboarded by the IdP: not adopted.
+	for _, email := range []string{"left1@moby.example", "left2@moby.example"} {
+		h.setActive(h.idpUser(email, "00u"+email[:5], "Left", "member"), false)
+	}
+	w := newCLIWork(t, exampleConfig(t, "adopt-with-query"))
+	w.cliAtLeast(1, 14)
+	query, err := os.ReadFile(filepath.Join("..", "..", "examples", "adopt-with-query", "people.tfquery.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(w.dir, "people.tfquery.hcl"), string(query))
+	env := []string{"DOCKER_SCIM_BASE_URL=" + h.info.SCIMBaseURL, "DOCKER_SCIM_TOKEN=" + h.info.SCIMToken}
+	run := func(args ...string) cliResult {
+		t.Helper()
+		r := w.run(env, args...)
+		if r.err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), r.err, tail(r.output(), 3000))
+		}
+		return r
+	}
+
+	lists, single := h.requestsTo("GET /v2/scim/2.0/Users"), h.requestsTo("GET /v2/scim/2.0/Users/{id}")
+	run("query", "-generate-config-out=people.tf", "-no-color")
+	if got := h.requestsTo("GET /v2/scim/2.0/Users/{id}") - single; got != 0 {
+		t.Fatalf("the query sent %d GETs of single users, want none", got)
+	}
+	if got := h.requestsTo("GET /v2/scim/2.0/Users") - lists; got != 2 {
+		t.Fatalf("the query listed users in %d requests, want 2 pages of 200", got)
+	}
+	b, err := os.ReadFile(filepath.Join(w.dir, "people.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	generated := string(b)
+	if n := strings.Count(generated, `resource "docker_scim_user"`); n != people {
+		t.Fatalf("generated %d resources, want %d:\n%s", n, people, tail(generated, 2000))
+	}
+	if n := strings.Count(generated, "import {"); n != people {
+		t.Fatalf("generated %d import blocks, want %d", n, people)
+	}
+	for _, owned := range []string{"given_name", "external_id", "role", "display_name", "left1@", "active", "on_destroy"} {
+		if strings.Contains(generated, owned) {
+			t.Fatalf("the generated configuration sets or names %q:\n%s", owned, tail(generated, 2000))
+		}
+	}
+	if n := strings.Count(generated, "identity"); n != people || strings.Count(generated, `"person123@moby.example"`) != 2 {
+		t.Fatalf("the people are not imported by identity (%d identities):\n%s", n, tail(generated, 2000))
+	}
+
+	plan := run("plan", "-no-color", "-input=false").stdout
+	want := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", people)
+	if !strings.Contains(plan, want) {
+		t.Fatalf("the adoption plan is not a pure import (want %q):\n%s", want, tail(plan, 3000))
+	}
+	writes := h.scimWrites()
+	run("apply", "-auto-approve", "-no-color", "-input=false")
+	if got := h.scimWrites() - writes; got != 0 {
+		t.Fatalf("adopting sent %d SCIM writes", got)
+	}
+	if r := w.run(env, "plan", "-detailed-exitcode", "-no-color", "-input=false"); r.err != nil {
+		t.Fatalf("the plan after adopting is not empty (%v):\n%s", r.err, tail(r.output(), 3000))
+	}
+
+	// The IdP changes a role and an external id: the generated
+	// configuration does not set them, so they are the IdP's.
+	id := h.userIDs()["person007@moby.example"]
+	if status, body := h.scim(http.MethodPatch, "/Users/"+id, map[string]any{
+		"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
+		"Operations": []map[string]any{
+			{"op": "replace", "path": "externalId", "value": "00uNEW"},
+			{"op": "replace", "path": "urn:ietf:params:scim:schemas:extension:docker:2.0:User:dockerRole", "value": "editor"},
+		},
+	}); status != http.StatusOK {
+		t.Fatalf("the IdP's PATCH: status %d: %v", status, body)
+	}
+	if r := w.run(env, "plan", "-detailed-exitcode", "-no-color", "-input=false"); r.err != nil {
+		t.Fatalf("the IdP's edits show as drift (%v):\n%s", r.err, tail(r.output(), 3000))
+	}
+}
