@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: measures plan and apply of N docker_scim_user resources, and
-# of one docker_scim_roster of N people, with the pinned OpenTofu against
+# of one docker_scim_roster of N people, and `terraform query` of N users
+# beside the data source (with the newest Terraform), with the pinned OpenTofu against
 # bin/mockhub, next to the CLI's own cost for N terraform_data resources
 # whose input is a 4-field object, and writes the tables to BENCHMARKS.md.
 #
@@ -10,6 +11,9 @@
 #                       faults, interleaved with plans of the floor (default 3)
 #   BENCH_ROSTER_SIZES  comma-separated N of the roster (default 1000,5000;
 #                       set and empty for no roster rows)
+#   BENCH_QUERY_SIZES   comma-separated N of users listed by `terraform query`
+#                       beside the data source, with the newest Terraform
+#                       (default 5000; set and empty for none)
 #   BENCH_ARGS          more flags for the driver (go run ./scripts/bench -h)
 #   BENCH_WORK          keep configs, CLI logs and mockhub logs in this folder
 set -euo pipefail
@@ -39,6 +43,11 @@ roster=()
 if [ -n "${BENCH_ROSTER_SIZES+set}" ]; then
   roster=(-roster-sizes "$BENCH_ROSTER_SIZES")
 fi
+query=(-query-sizes "${BENCH_QUERY_SIZES-5000}")
+if [ -n "${BENCH_QUERY_SIZES-5000}" ]; then
+  [ -x bin/terraform-latest ] || ./scripts/tools.sh terraform-latest
+  query+=(-terraform bin/terraform-latest)
+fi
 
 # shellcheck disable=SC2086
 "$wrapdir/bench" \
@@ -50,4 +59,4 @@ fi
   -sizes "${BENCH_SIZES:-100,1000,5000}" \
   -rounds "${BENCH_ROUNDS:-3}" \
   -out BENCHMARKS.md \
-  "${work[@]}" "${roster[@]}" ${BENCH_ARGS:-}
+  "${work[@]}" "${roster[@]}" "${query[@]}" ${BENCH_ARGS:-}

@@ -40,6 +40,8 @@ import (
 
 type options struct {
 	tofu, provider, wrapperDir, mockhubBin, devrc string
+	terraform                                     string // the newest Terraform, for the query rows
+	querySizes                                    []int
 	sizes                                         []int
 	groups, groupSize                             int
 	latencyMS, throttleEvery, retryAfter          int
@@ -101,7 +103,7 @@ func (r row) planErr() string {
 
 func main() {
 	var o options
-	var sizes, rosterSizes string
+	var sizes, rosterSizes, querySizes string
 	flag.StringVar(&o.tofu, "tofu", "bin/tofu", "OpenTofu binary")
 	flag.StringVar(&o.provider, "provider", "bin/terraform-provider-docker", "provider binary")
 	flag.StringVar(&o.wrapperDir, "wrapper-dir", "", "folder holding rsswrap built as terraform-provider-docker")
@@ -121,17 +123,20 @@ func main() {
 	flag.IntVar(&o.rosterFloorMax, "roster-floor-max", 10000, "largest roster N whose terraform_data floor is measured (the floor grows faster than linearly)")
 	flag.IntVar(&o.rounds, "rounds", 3, "refreshing plans per docker_scim_user row without faults, each right after a plan of the floor (min and median reported)")
 	flag.BoolVar(&o.userRows, "users", true, "measure N docker_scim_user resources (-sizes)")
+	flag.StringVar(&o.terraform, "terraform", "bin/terraform-latest", "Terraform 1.14 or later, for the query rows")
+	flag.StringVar(&querySizes, "query-sizes", "5000", "comma-separated numbers of users listed by terraform query (\"\" for none)")
 	flag.BoolVar(&o.faultyProfile, "faulty", true, "also measure docker_scim_user under the faulty server profile")
 	flag.Parse()
 	o.sizes = parseSizes("-sizes", sizes)
 	o.rosterSizes = parseSizes("-roster-sizes", rosterSizes)
+	o.querySizes = parseSizes("-query-sizes", querySizes)
 	if o.rounds < 1 {
 		fatalf("-rounds must be at least 1")
 	}
 	if o.wrapperDir == "" {
 		fatalf("-wrapper-dir is required")
 	}
-	for _, p := range []*string{&o.tofu, &o.provider, &o.wrapperDir, &o.mockhubBin, &o.devrc} {
+	for _, p := range []*string{&o.tofu, &o.terraform, &o.provider, &o.wrapperDir, &o.mockhubBin, &o.devrc} {
 		abs, err := filepath.Abs(*p)
 		if err != nil {
 			fatalf("%v", err)
@@ -225,8 +230,18 @@ func main() {
 			mib(r.plan.rssKiB), floorNote, rosterErrNote(r))
 		rosterRows = append(rosterRows, r)
 	}
+	var queryRows []queryRow
+	for _, n := range o.querySizes {
+		r, err := o.runQuery(env, n)
+		if err != nil {
+			fatalf("query N=%d: %v", n, err)
+		}
+		log("query N=%d: query %s (%d SCIM requests), with -generate-config-out %s (%d SCIM, %d resources), data source plan %s (%d SCIM)",
+			n, secs(r.query.wall), r.query.scim, secs(r.generate.wall), r.generate.scim, r.generatedResources, secs(r.data.wall), r.data.scim)
+		queryRows = append(queryRows, r)
+	}
 	report := o.report(rows, started, time.Since(started), loadBefore, loadAverage())
-	report = insertRosterSection(report, o.rosterReport(rosterRows, rows))
+	report = insertRosterSection(report, o.rosterReport(rosterRows, rows)+o.queryReport(queryRows))
 	if err := os.WriteFile(o.out, []byte(report), 0o644); err != nil {
 		fatalf("%v", err)
 	}
