@@ -104,3 +104,67 @@ func TestAccQuery_generateConfigAdoptsIdPOrg(t *testing.T) {
 		t.Fatalf("the IdP's edits show as drift (%v):\n%s", r.err, tail(r.output(), 3000))
 	}
 }
+
+// The teams an IdP pushes are adopted with the registry example of the
+// docker_group_mapping list resource: the generated configuration names
+// each team and leaves its membership the IdP's, so the plan is a pure
+// import, the apply sends nothing, and the membership the IdP changes
+// afterwards is not drift.
+func TestAccQuery_generateConfigAdoptsTeams(t *testing.T) {
+	t.Parallel()
+	h := newHub(t)
+	ada := h.idpUser("ada@moby.example", "00uADA", "Ada", "member")
+	bob := h.idpUser("bob@moby.example", "00uBOB", "Bob", "member")
+	backend := h.idpGroup("moby:backend", ada, bob)
+	h.idpGroup("moby:frontend", bob)
+	h.idpGroup("moby:empty")
+	w := newCLIWork(t, `provider "docker" {}`)
+	w.cliAtLeast(1, 14)
+	query, err := os.ReadFile(filepath.Join("..", "..", "examples", "list-resources", "docker_group_mapping", "list-resource.tfquery.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(w.dir, "teams.tfquery.hcl"), string(query))
+	env := []string{"DOCKER_SCIM_BASE_URL=" + h.info.SCIMBaseURL, "DOCKER_SCIM_TOKEN=" + h.info.SCIMToken}
+	run := func(args ...string) cliResult {
+		t.Helper()
+		r := w.run(env, args...)
+		if r.err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), r.err, tail(r.output(), 3000))
+		}
+		return r
+	}
+
+	out := run("query", "-generate-config-out=teams.tf", "-no-color").stdout
+	for _, team := range []string{"moby:backend", "moby:frontend", "moby:empty"} {
+		if !strings.Contains(out, team) {
+			t.Fatalf("the query does not list %s:\n%s", team, out)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(w.dir, "teams.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	generated := string(b)
+	if n := strings.Count(generated, `resource "docker_group_mapping"`); n != 3 || strings.Contains(generated, "member") {
+		t.Fatalf("generated %d mappings, want 3 without membership:\n%s", n, generated)
+	}
+	if plan := run("plan", "-no-color", "-input=false").stdout; !strings.Contains(plan, "Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.") {
+		t.Fatalf("the adoption plan is not a pure import:\n%s", tail(plan, 3000))
+	}
+	writes := h.scimWrites()
+	run("apply", "-auto-approve", "-no-color", "-input=false")
+	if got := h.scimWrites() - writes; got != 0 {
+		t.Fatalf("adopting sent %d SCIM writes", got)
+	}
+	// The IdP removes bob from backend: the membership is the IdP's.
+	if status, body := h.scim(http.MethodPatch, "/Groups/"+backend, map[string]any{
+		"schemas":    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
+		"Operations": []map[string]any{{"op": "remove", "path": fmt.Sprintf("members[value eq %q]", bob)}},
+	}); status/100 != 2 {
+		t.Fatalf("the IdP's PATCH: status %d: %v", status, body)
+	}
+	if r := w.run(env, "plan", "-detailed-exitcode", "-no-color", "-input=false"); r.err != nil {
+		t.Fatalf("the plan after adopting the teams is not empty (%v):\n%s", r.err, tail(r.output(), 3000))
+	}
+}
