@@ -696,7 +696,8 @@ make bench                                   # builds the provider, mockhub and 
 BENCH_SIZES=100,1000 make bench              # fewer docker_scim_user sizes
 BENCH_ROUNDS=5 make bench                    # 5 interleaved plan rounds per row (default 3)
 BENCH_ROSTER_SIZES=1000,5000,50000 make bench  # roster sizes (default 1000,5000; empty for none)
-BENCH_SIZES=100 BENCH_ROUNDS=2 BENCH_ROSTER_SIZES= make bench  # a quick check
+BENCH_QUERY_SIZES=1000,5000 make bench       # users listed by terraform query (default 5000; empty for none)
+BENCH_SIZES=100 BENCH_ROUNDS=2 BENCH_ROSTER_SIZES= BENCH_QUERY_SIZES= make bench  # a quick check
 BENCH_ARGS="-latency-ms 100 -throttle-every 50" make bench
 ` + "```" + `
 
