@@ -403,6 +403,9 @@ func (o *options) measureCmd(env []string, dir string, hub *mockhub, label strin
 // plan with -detailed-exitcode, exit status 2 means changes, not failure.
 func (o *options) tf(env []string, dir, label, rssDir string, args ...string) (time.Duration, bool, error) {
 	full := append([]string{args[0], "-input=false", "-no-color"}, args[1:]...)
+	if args[0] == "query" { // takes no -input
+		full = append([]string{args[0], "-no-color"}, args[1:]...)
+	}
 	if o.parallelism > 0 && (args[0] == "apply" || args[0] == "plan") {
 		full = append(full, fmt.Sprintf("-parallelism=%d", o.parallelism))
 	}

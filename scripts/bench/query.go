@@ -19,6 +19,7 @@ import (
 type queryRow struct {
 	n                      int
 	query, generate, data  step
+	listed                 int // result lines terraform query printed
 	generatedResources     int
 	generatedConfigMissing bool
 }
@@ -61,6 +62,8 @@ provider "docker" {
 	}
 	if r.query, err = tf.measure(env, dir, hub, "query"); err != nil {
 		r.query.err = firstLine(err.Error())
+	} else if b, err := os.ReadFile(filepath.Join(dir, "query.log")); err == nil {
+		r.listed = strings.Count(string(b), "list.docker_scim_user.people")
 	}
 	if r.generate, _, err = tf.measureCmd(env, dir, hub, "query-generate", "query", "-generate-config-out=people.tf"); err != nil {
 		r.generate.err = firstLine(err.Error())
@@ -168,7 +171,7 @@ func (o *options) queryReport(rows []queryRow) string {
 	b.WriteString("|---:|---|---:|---:|---:|---:|---|---|\n")
 	for _, r := range rows {
 		result := fmt.Sprintf("%d resources generated", r.generatedResources)
-		counted := fmt.Sprintf("%d users listed", r.n)
+		counted := fmt.Sprintf("%d users listed", r.listed)
 		if r.generatedConfigMissing {
 			result = "no file generated"
 		}
