@@ -17,6 +17,8 @@ import (
 func TestAccQuery_generateConfigAdoptsIdPOrg(t *testing.T) {
 	t.Parallel()
 	const people = 300
+	w := newCLIWork(t, exampleConfig(t, "adopt-with-query"))
+	w.cliAtLeast(1, 14)
 	h := newHub(t)
 	for i := range people {
 		role := "member"
@@ -29,8 +31,6 @@ func TestAccQuery_generateConfigAdoptsIdPOrg(t *testing.T) {
 	for _, email := range []string{"left1@moby.example", "left2@moby.example"} {
 		h.setActive(h.idpUser(email, "00u"+email[:5], "Left", "member"), false)
 	}
-	w := newCLIWork(t, exampleConfig(t, "adopt-with-query"))
-	w.cliAtLeast(1, 14)
 	query, err := os.ReadFile(filepath.Join("..", "..", "examples", "adopt-with-query", "people.tfquery.hcl"))
 	if err != nil {
 		t.Fatal(err)
@@ -112,14 +112,14 @@ func TestAccQuery_generateConfigAdoptsIdPOrg(t *testing.T) {
 // afterwards is not drift.
 func TestAccQuery_generateConfigAdoptsTeams(t *testing.T) {
 	t.Parallel()
+	w := newCLIWork(t, `provider "docker" {}`)
+	w.cliAtLeast(1, 14)
 	h := newHub(t)
 	ada := h.idpUser("ada@moby.example", "00uADA", "Ada", "member")
 	bob := h.idpUser("bob@moby.example", "00uBOB", "Bob", "member")
 	backend := h.idpGroup("moby:backend", ada, bob)
 	h.idpGroup("moby:frontend", bob)
 	h.idpGroup("moby:empty")
-	w := newCLIWork(t, `provider "docker" {}`)
-	w.cliAtLeast(1, 14)
 	query, err := os.ReadFile(filepath.Join("..", "..", "examples", "list-resources", "docker_group_mapping", "list-resource.tfquery.hcl"))
 	if err != nil {
 		t.Fatal(err)
