@@ -74,10 +74,16 @@ func TestAccQuery_generateConfigAdoptsIdPOrg(t *testing.T) {
 		t.Fatalf("the people are not imported by identity (%d identities):\n%s", n, tail(generated, 2000))
 	}
 
+	lists, single = h.requestsTo("GET /v2/scim/2.0/Users"), h.requestsTo("GET /v2/scim/2.0/Users/{id}")
 	plan := run("plan", "-no-color", "-input=false").stdout
 	want := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", people)
 	if !strings.Contains(plan, want) {
 		t.Fatalf("the adoption plan is not a pure import (want %q):\n%s", want, tail(plan, 3000))
+	}
+	// A few lookups on their own, then one listing answers the rest of the
+	// imports and every refresh.
+	if got, gets := h.requestsTo("GET /v2/scim/2.0/Users")-lists, h.requestsTo("GET /v2/scim/2.0/Users/{id}")-single; got > 8 || gets > 3 {
+		t.Fatalf("the adoption plan sent %d list or filter requests and %d GETs of single users, want at most 8 and 3", got, gets)
 	}
 	writes := h.scimWrites()
 	run("apply", "-auto-approve", "-no-color", "-input=false")
