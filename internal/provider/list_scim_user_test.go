@@ -90,6 +90,14 @@ list "docker_scim_user" "filtered" {
   }
 }
 
+list "docker_scim_user" "domain" {
+  provider = docker
+  limit    = 1000
+  config {
+    filter = "userName ew \"@moby.example\""
+  }
+}
+
 list "docker_scim_user" "first_five" {
   provider = docker
   limit    = 5
@@ -109,6 +117,10 @@ list "docker_scim_user" "first_five" {
 					querycheck.ExpectLength("docker_scim_user.inactive", inactive),
 					querycheck.ExpectLength("docker_scim_user.filtered", 9), // person000–009 but the inactive person003
 					querycheck.ExpectLength("docker_scim_user.first_five", 5),
+					querycheck.ExpectLength("docker_scim_user.domain", people), // a filter over two pages
+					querycheck.ExpectIdentity("docker_scim_user.domain", map[string]knownvalue.Check{
+						"user_name": knownvalue.StringExact("person208@moby.example"),
+					}),
 					querycheck.ExpectIdentity("docker_scim_user.all", map[string]knownvalue.Check{
 						"user_name": knownvalue.StringExact("person007@moby.example"),
 					}),
