@@ -185,6 +185,28 @@ func (r *GroupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("display_name"),
 		types.StringValue(groupDisplayName(org.ValueString(), team.ValueString())))...)
+	if req.State.Raw.IsNull() {
+		r.refuseWithoutGroups(ctx, groupDisplayName(org.ValueString(), team.ValueString()), &resp.Diagnostics)
+	}
+}
+
+// refuseWithoutGroups fails the plan of a new mapping when the SCIM server
+// says it has no groups (Docker's published API has none), before anything
+// is sent. Settings still unknown, or missing (reported where they are
+// needed), skip the check.
+func (r *GroupMappingResource) refuseWithoutGroups(ctx context.Context, name string, diags *diag.Diagnostics) {
+	if r.data == nil || r.data.scimSettingsPending() {
+		return
+	}
+	var quiet diag.Diagnostics
+	client := r.data.scimClient(&quiet, "Planning docker_group_mapping")
+	if client == nil {
+		return
+	}
+	if err := client.GroupsSupported(ctx); err != nil {
+		diagnostics.AddAttributeClientError(diags, path.Root("team_name"),
+			diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionCreate, What: "SCIM group", ID: name}, err)
+	}
 }
 
 // membershipConfig says which attribute, if any, manages the membership in

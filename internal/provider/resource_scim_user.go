@@ -440,7 +440,7 @@ func (s *scimUserServer) create(ctx context.Context, client *scim.Client, plan *
 			return nil
 		}
 		addUserWriteError(diags, diagnostics.ActionCreate, plan, err)
-		return nil
+		return answeredUser(err)
 	}
 	if adopted {
 		tflog.Info(ctx, "adopted the existing SCIM user instead of creating one", map[string]any{"id": created.ID})
@@ -480,7 +480,7 @@ func (s *scimUserServer) update(ctx context.Context, client *scim.Client, prior,
 	}
 	if err != nil {
 		addUserWriteError(diags, diagnostics.ActionUpdate, plan, err)
-		return nil
+		return answeredUser(err)
 	}
 	if !changed {
 		// Only on_destroy or the case of user_name changed: nothing was sent.
@@ -623,6 +623,17 @@ func tidyUserPrivate(data *providerData, private tfproto.Private) bool {
 
 // legacyETagKey is where earlier builds kept each user's ETag.
 const legacyETagKey = "etag"
+
+// answeredUser is the user a failed write left on the server, when the
+// error says (a server that answered with another active state than the
+// one sent): recorded, so that state and the next plan tell the truth.
+func answeredUser(err error) *scim.User {
+	var mismatch *scim.ActiveMismatchError
+	if errors.As(err, &mismatch) {
+		return mismatch.User
+	}
+	return nil
+}
 
 // addUserWriteError reports a failed create or update. Docker's refusal of
 // an organization the connection does not provision points at org_name,

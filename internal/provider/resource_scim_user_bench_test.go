@@ -103,10 +103,11 @@ func benchDynamicValue(b *testing.B, dv *tfprotov6.DynamicValue) *tfprotov6.Dyna
 	return &out
 }
 
-func failOnDiagnostics(b testing.TB, rpc string, diags []*tfprotov6.Diagnostic) {
+func failOnDiagnostics(tb testing.TB, rpc string, diags []*tfprotov6.Diagnostic) {
+	tb.Helper()
 	for _, d := range diags {
 		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			b.Fatalf("%s: %s: %s", rpc, d.Summary, d.Detail)
+			tb.Fatalf("%s: %s: %s", rpc, d.Summary, d.Detail)
 		}
 	}
 }
