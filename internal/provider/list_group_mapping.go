@@ -83,15 +83,15 @@ func (r *GroupMappingListResource) List(ctx context.Context, req list.ListReques
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
+	// One organization's groups are picked here rather than by a filter
+	// (displayName sw "org:"): SCIM servers are only required to support
+	// filtering if they say so, and a connection's groups are its teams,
+	// a few pages at most.
 	org := strings.ToLower(cfg.OrgName.ValueString())
-	filter := ""
-	if org != "" {
-		filter = "displayName sw " + scimString(org+":")
-	}
 	stream.Results = func(push func(list.ListResult) bool) {
 		var sent int64
 		usersListed := false
-		err := client.EachGroup(ctx, filter, req.IncludeResource, listPageSize(req.Limit), func(g *scim.Group) error {
+		err := client.EachGroup(ctx, "", req.IncludeResource, listPageSize(req.Limit), func(g *scim.Group) error {
 			gOrg, team, ok := splitGroupDisplayName(g.DisplayName)
 			if !ok || (org != "" && !strings.EqualFold(gOrg, org)) {
 				return nil // not a team mapping, or another org's
@@ -124,15 +124,10 @@ func (r *GroupMappingListResource) List(ctx context.Context, req list.ListReques
 		if err != nil && !errors.Is(err, errListDone) {
 			var diags diag.Diagnostics
 			diagnostics.AddClientError(&diags, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionList,
-				What: "SCIM groups with filter", ID: filter}, err)
+				What: "SCIM groups"}, err)
 			push(list.ListResult{Diagnostics: diags})
 		}
 	}
-}
-
-// scimString quotes s as a SCIM filter string.
-func scimString(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
 // groupMappingGeneratedConfig is the configuration Terraform 1.14 and
