@@ -228,7 +228,8 @@ func causeAdvice(api API, err error) string {
 			"the password may be a password, a personal access token or an organization access token."
 	case errors.Is(err, httpx.ErrForbidden):
 		if api == Management {
-			return "An owner of the organization or company is required. Sign in as an owner, or use an organization access token with owner rights."
+			return "An owner of the organization or company is required. Sign in as an owner, or with an organization access token of " +
+				"that organization (username is then the organization's name); an organization access token does not reach its company."
 		}
 		return "The SCIM token is not allowed to do this. SCIM tokens only reach the users and groups of their own SSO connection."
 	case errors.Is(err, httpx.ErrRateLimited):

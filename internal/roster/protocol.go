@@ -423,7 +423,7 @@ func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRe
 	}
 	fresh, priv, err := Read(ctx, c, state, decodePrivate(req.Private))
 	if err != nil {
-		resp.Diagnostics = errorDiag("Error reading SCIM users", errors.New(detail(diagnostics.ActionRead, "SCIM users", scopeText(state.Filter), err)))
+		resp.Diagnostics = errorDiag("Error reading SCIM users", errors.New(detail(diagnostics.ActionRead, usersInScope(state.Filter), "", err)))
 		return resp, nil
 	}
 	if resp.NewState, err = encode(fresh); err != nil {
@@ -462,7 +462,7 @@ func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanReso
 	}
 	res, err := Plan(ctx, prior, config, decodePrivate(req.PriorPrivate), list)
 	if err != nil {
-		resp.Diagnostics = errorDiag("Error listing SCIM users", errors.New(detail(diagnostics.ActionList, "SCIM users", scopeText(config.Filter), err)))
+		resp.Diagnostics = errorDiag("Error listing SCIM users", errors.New(detail(diagnostics.ActionList, usersInScope(config.Filter), "", err)))
 		return resp, nil
 	}
 	resp.Diagnostics = toDiagnostics(res.Problems)
@@ -525,7 +525,7 @@ func (s *Server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportR
 	}
 	r, priv, err := Import(ctx, c, req.ID)
 	if err != nil {
-		resp.Diagnostics = errorDiag("Cannot import "+TypeName, errors.New(detail(diagnostics.ActionImport, "SCIM users", req.ID, err)))
+		resp.Diagnostics = errorDiag("Cannot import "+TypeName, errors.New(detail(diagnostics.ActionImport, importSubject(req.ID), "", err)))
 		return resp, nil
 	}
 	state, err := encode(r)
