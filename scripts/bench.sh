@@ -5,6 +5,8 @@
 # resources whose input is a 4-field object, and its cost for N resources of
 # the cheapest plugin we can write (scripts/bench/floorprovider: four strings
 # on terraform-plugin-go, no I/O), and writes the tables to BENCHMARKS.md.
+# It also measures `terraform query` of N users beside the data source, with
+# the newest Terraform.
 #
 # Environment:
 #   BENCH_SIZES         comma-separated N of docker_scim_user (default 100,1000,5000)
@@ -13,6 +15,9 @@
 #                       (default 3)
 #   BENCH_ROSTER_SIZES  comma-separated N of the roster (default 1000,5000;
 #                       set and empty for no roster rows)
+#   BENCH_QUERY_SIZES   comma-separated N of users listed by `terraform query`
+#                       beside the data source, with the newest Terraform
+#                       (default 5000; set and empty for none)
 #   BENCH_ARGS          more flags for the driver (go run ./scripts/bench -h)
 #   BENCH_WORK          keep configs, CLI logs and mockhub logs in this folder
 set -euo pipefail
@@ -46,6 +51,11 @@ roster=()
 if [ -n "${BENCH_ROSTER_SIZES+set}" ]; then
   roster=(-roster-sizes "$BENCH_ROSTER_SIZES")
 fi
+query=(-query-sizes "${BENCH_QUERY_SIZES-5000}")
+if [ -n "${BENCH_QUERY_SIZES-5000}" ]; then
+  [ -x bin/terraform-latest ] || ./scripts/tools.sh terraform-latest
+  query+=(-terraform bin/terraform-latest)
+fi
 
 # shellcheck disable=SC2086
 "$wrapdir/bench" \
@@ -58,4 +68,4 @@ fi
   -sizes "${BENCH_SIZES:-100,1000,5000}" \
   -rounds "${BENCH_ROUNDS:-3}" \
   -out BENCHMARKS.md \
-  "${work[@]}" "${roster[@]}" ${BENCH_ARGS:-}
+  "${work[@]}" "${roster[@]}" "${query[@]}" ${BENCH_ARGS:-}

@@ -3,15 +3,17 @@
 #   docs.sh generate   rewrite docs/
 #   docs.sh check      fail when docs/ differs from what generate would write
 # tfplugindocs would otherwise download Terraform and run `init` against the
-# public registry; instead the schema comes from the pinned OpenTofu through
-# dev_overrides and is handed over with --providers-schema.
+# public registry; instead the schema comes from the newest Terraform we test
+# through dev_overrides and is handed over with --providers-schema. (Not
+# OpenTofu: its schema has no list resources, which `terraform query` reads
+# and the registry documents; the rest of the schema is the same from both.)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 mode=${1:-generate}
 . scripts/versions.env
 
-[ -x bin/tofu ] || ./scripts/tools.sh tofu
+[ -x bin/terraform-latest ] || ./scripts/tools.sh terraform-latest
 if ! [ -x bin/tfplugindocs ]; then
   GOBIN="$root/bin" GOFLAGS= go install "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@${TFPLUGINDOCS_VERSION}"
 fi
@@ -29,9 +31,9 @@ terraform {
 }
 TF
 (cd "$work/config" && TF_CLI_CONFIG_FILE="$work/dev.tfrc" CHECKPOINT_DISABLE=1 \
-  "$root/bin/tofu" providers schema -json) >"$work/schema.raw.json"
+  "$root/bin/terraform-latest" providers schema -json) >"$work/schema.raw.json"
 # tfplugindocs looks the provider up by its short name.
-sed 's#"registry\.opentofu\.org/dockerscim/docker"#"docker"#' "$work/schema.raw.json" >"$work/schema.json"
+sed 's#"registry\.terraform\.io/dockerscim/docker"#"docker"#' "$work/schema.raw.json" >"$work/schema.json"
 
 out=docs
 if [ "$mode" = check ]; then

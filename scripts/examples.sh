@@ -39,4 +39,35 @@ TF
     echo "examples: $rel: INVALID"; echo "$out"; failed=1
   fi
 done < <(find "$root/examples" -name '*.tf' -printf '%h\n' | sort -u)
+
+# List blocks (*.tfquery.hcl, read by `terraform query`) need Terraform 1.14
+# or later; OpenTofu ignores those files. Check them with the newest
+# Terraform we test: fmt, and validate -query.
+mapfile -t queries < <(find "$root/examples" -name '*.tfquery.hcl' | sort)
+if [ ${#queries[@]} -gt 0 ]; then
+  tf="$root/bin/terraform-latest"
+  [ -x "$tf" ] || ./scripts/tools.sh terraform-latest
+  echo "examples: fmt -check (.tfquery.hcl)"
+  "$tf" fmt -check -diff "${queries[@]}"
+  while IFS= read -r dir; do
+    rel=${dir#"$root"/}
+    copy="$work/query_$(echo "$rel" | tr '/' '_')"
+    mkdir -p "$copy"
+    cp -R "$dir"/. "$copy"/
+    if ! grep -qs 'required_providers' "$copy"/*.tf; then
+      cat >"$copy/zz_versions.tf" <<'TF'
+terraform {
+  required_providers {
+    docker = { source = "dockerscim/docker" }
+  }
+}
+TF
+    fi
+    if out=$(cd "$copy" && "$tf" validate -query -no-color 2>&1); then
+      echo "examples: $rel: valid (terraform validate -query)"
+    else
+      echo "examples: $rel: INVALID (terraform validate -query)"; echo "$out"; failed=1
+    fi
+  done < <(printf '%s\n' "${queries[@]}" | xargs -n1 dirname | sort -u)
+fi
 exit $failed

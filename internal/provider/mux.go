@@ -11,6 +11,7 @@ import (
 
 	"github.com/dockerscim/terraform-provider-docker/internal/roster"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 )
 
 // newMuxServer combines the framework provider (wrapped by detachingServer,
@@ -40,7 +41,7 @@ func newMuxServer(version string) tfprotov6.ProviderServer {
 	userServer := &scimUserServer{data: configured.Load}
 	mux, err := tf6muxserver.NewMuxServer(context.Background(),
 		func() tfprotov6.ProviderServer { return detachingServer{ProviderServer: framework} },
-		func() tfprotov6.ProviderServer { return rosterServer },
+		func() tfprotov6.ProviderServer { return legacyConfigServer{rosterServer} },
 		func() tfprotov6.ProviderServer { return userServer },
 	)
 	if err != nil {
@@ -48,6 +49,25 @@ func newMuxServer(version string) tfprotov6.ProviderServer {
 		panic(err)
 	}
 	return mux.ProviderServer()
+}
+
+// legacyConfigServer answers GenerateResourceConfig for the resources of
+// a server on terraform-plugin-go as Terraform did itself before 1.14
+// (tfproto.LegacyConfig): terraform-plugin-mux announces the capability
+// for every server, so Terraform 1.14 and later ask it of each resource
+// for `-generate-config-out`.
+type legacyConfigServer struct{ tfprotov6.ProviderServer }
+
+func (s legacyConfigServer) GenerateResourceConfig(ctx context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
+	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		return nil, err
+	}
+	resp := &tfprotov6.GenerateResourceConfigResponse{}
+	if resp.Config, err = tfproto.LegacyConfig(schemas.ResourceSchemas[req.TypeName], req.State); err != nil {
+		resp.Diagnostics = tfproto.Error("Cannot generate configuration", req.TypeName+": "+err.Error())
+	}
+	return resp, nil
 }
 
 // rosterClients gives the roster the provider block's clients.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -39,7 +40,10 @@ const (
 	EnvMaxRequestsRate = "DOCKER_MAX_REQUESTS_PER_SECOND"
 )
 
-var _ provider.Provider = &DockerProvider{}
+var (
+	_ provider.Provider                  = &DockerProvider{}
+	_ provider.ProviderWithListResources = &DockerProvider{}
+)
 
 // DockerProvider is the dockerscim/docker provider.
 type DockerProvider struct {
@@ -202,6 +206,7 @@ func (p *DockerProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	data := newProviderData(settings)
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 	if p.onConfigured != nil {
 		p.onConfigured(data)
 	}
@@ -213,6 +218,13 @@ func (p *DockerProvider) Resources(_ context.Context) []func() resource.Resource
 		NewGroupMappingResource,
 		NewSCIMConnectionResource,
 	}
+}
+
+// ListResources lists the list resources the framework serves, for
+// `terraform query`; docker_scim_user's is served beside its resource (see
+// list_scim_user.go).
+func (p *DockerProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewGroupMappingListResource}
 }
 
 // DataSources lists the provider's data sources.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -19,6 +20,7 @@ import (
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
 	"github.com/dockerscim/terraform-provider-docker/internal/roster"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+	"github.com/dockerscim/terraform-provider-docker/internal/snapshot"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"github.com/dockerscim/terraform-provider-docker/internal/validators"
 )
@@ -50,6 +52,8 @@ const (
 type scimUserServer struct {
 	tfproto.ResourcesOnly
 	data func() *providerData
+	// nameLookups counts the imports by user_name (see findByUserName).
+	nameLookups atomic.Int32
 }
 
 var _ tfprotov6.ProviderServer = (*scimUserServer)(nil)
@@ -121,15 +125,20 @@ func scimUserSchema() *tfprotov6.Schema {
 	}}
 }
 
-// GetMetadata names the one resource this server serves.
+// GetMetadata names the resource this server serves, and its list
+// resource (list_scim_user.go).
 func (s *scimUserServer) GetMetadata(context.Context, *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
-	return tfproto.Metadata(scimUserTypeName), nil
+	resp := tfproto.Metadata(scimUserTypeName)
+	resp.ListResources = []tfprotov6.ListResourceMetadata{{TypeName: scimUserTypeName}}
+	return resp, nil
 }
 
-// GetProviderSchema returns the resource's schema; the provider block's is
-// the framework side's.
+// GetProviderSchema returns the resource's schema and its list resource's;
+// the provider block's is the framework side's.
 func (s *scimUserServer) GetProviderSchema(context.Context, *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
-	return tfproto.Schemas(scimUserTypeName, scimUserSchema()), nil
+	resp := tfproto.Schemas(scimUserTypeName, scimUserSchema())
+	resp.ListResourceSchemas = map[string]*tfprotov6.Schema{scimUserTypeName: scimUserListSchema()}
+	return resp, nil
 }
 
 // GetResourceIdentitySchemas declares user_name as the identity, for
@@ -547,9 +556,9 @@ func (s *scimUserServer) ImportResourceState(ctx context.Context, req *tfprotov6
 		err  error
 	)
 	if strings.Contains(key, "@") {
-		user, err = client.FindUserByUserName(ctx, key)
+		user, err = s.findByUserName(ctx, data, client, key)
 	} else {
-		user, err = client.GetUser(ctx, key)
+		user, err = data.users.Get(ctx, client, key)
 	}
 	if errors.Is(err, httpx.ErrNotFound) {
 		diags.AddError("Cannot import SCIM user",
@@ -561,11 +570,8 @@ func (s *scimUserServer) ImportResourceState(ctx context.Context, req *tfprotov6
 		return resp, nil
 	}
 
-	// Attributes with defaults get them, as if the user had been created by
-	// this configuration; Read then fills in everything else.
 	imported := &tfprotov6.ImportedResource{TypeName: scimUserTypeName}
-	defaults := &scimUserModel{Adopt: tfproto.KnownBool(false), OnDestroy: tfproto.Known(onDestroyDelete)}
-	if imported.State, err = modelFromUser(user, defaults).encode(); err == nil {
+	if imported.State, err = importedSCIMUser(user).encode(); err == nil {
 		imported.Identity, err = scimUserIdentity(user.UserName)
 	}
 	if err != nil {
@@ -577,6 +583,37 @@ func (s *scimUserServer) ImportResourceState(ctx context.Context, req *tfprotov6
 	imported.Private = private.Encode()
 	resp.ImportedResources = []*tfprotov6.ImportedResource{imported}
 	return resp, nil
+}
+
+// findByUserName looks a user up by userName for an import: the first few
+// by a filtered GET each, the rest in the listing of the users that every
+// import and Read of the command shares (data.users), so that adopting
+// thousands of people, as `terraform query -generate-config-out` or
+// examples/adopt-idp-org do, costs the listing's pages rather than a
+// request per person. A name the listing lacks (a user created since) is
+// looked up on its own.
+func (s *scimUserServer) findByUserName(ctx context.Context, data *providerData, client *scim.Client, name string) (*scim.User, error) {
+	if s.nameLookups.Add(1) > snapshot.DirectReads {
+		if users, err := data.users.All(ctx, client); err == nil {
+			for _, u := range users {
+				if strings.EqualFold(u.UserName, name) {
+					return u, nil
+				}
+			}
+		}
+	}
+	user, err := client.FindUserByUserName(ctx, name)
+	if err == nil {
+		data.users.Put(user)
+	}
+	return user, err
+}
+
+// importedSCIMUser is the state an import records for u, and what a list
+// result holds: attributes with defaults get them, as if the user had been
+// created by this configuration; Read then fills in everything else.
+func importedSCIMUser(u *scim.User) *scimUserModel {
+	return modelFromUser(u, &scimUserModel{Adopt: tfproto.KnownBool(false), OnDestroy: tfproto.Known(onDestroyDelete)})
 }
 
 // tidyUserPrivate records the endpoint the user was just seen through,

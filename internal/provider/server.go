@@ -74,6 +74,27 @@ func (s detachingServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 	return detached(ctx, req, s.ProviderServer.ReadDataSource)
 }
 
+// ListResource passes through: tfprotov6.ProviderServer does not declare
+// it yet, so the embedded interface alone would hide the framework's.
+func (s detachingServer) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	return s.ProviderServer.(tfprotov6.ListResourceServer).ListResource(ctx, req)
+}
+
+// ValidateListResourceConfig passes through, as ListResource.
+func (s detachingServer) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	return s.ProviderServer.(tfprotov6.ListResourceServer).ValidateListResourceConfig(ctx, req)
+}
+
+// GenerateResourceConfig is the framework's, except that docker_group_mapping
+// leaves its membership out (see groupMappingGeneratedConfig).
+func (s detachingServer) GenerateResourceConfig(ctx context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
+	resp, err := s.ProviderServer.GenerateResourceConfig(ctx, req)
+	if err == nil && req.TypeName == groupMappingTypeName {
+		groupMappingGeneratedConfig(resp)
+	}
+	return resp, err
+}
+
 // detachableContext is its parent until detach, and afterwards a context
 // with no values that keeps only the parent's Done channel, so that whatever
 // still references it no longer keeps the parent's values alive.

@@ -43,8 +43,10 @@ import (
 
 type options struct {
 	tofu, provider, wrapperDir, mockhubBin string
+	terraform                              string // the newest Terraform, for the query rows
 	floorProvider, floorWrapperDir         string
 	sizes                                  []int
+	querySizes                             []int
 	groups, groupSize                      int
 	latencyMS, throttleEvery, retryAfter   int
 	out, work, notes                       string
@@ -105,7 +107,7 @@ func (r row) planErr() string {
 
 func main() {
 	var o options
-	var sizes, rosterSizes string
+	var sizes, rosterSizes, querySizes string
 	flag.StringVar(&o.tofu, "tofu", "bin/tofu", "OpenTofu binary")
 	flag.StringVar(&o.provider, "provider", "bin/terraform-provider-docker", "provider binary")
 	flag.StringVar(&o.wrapperDir, "wrapper-dir", "", "folder holding rsswrap built as terraform-provider-docker")
@@ -126,17 +128,20 @@ func main() {
 	flag.IntVar(&o.rosterFloorMax, "roster-floor-max", 10000, "largest roster N whose floors are measured (they grow faster than linearly)")
 	flag.IntVar(&o.rounds, "rounds", 3, "refreshing plans per docker_scim_user row without faults, each right after a plan of each floor (min and median reported)")
 	flag.BoolVar(&o.userRows, "users", true, "measure N docker_scim_user resources (-sizes)")
+	flag.StringVar(&o.terraform, "terraform", "bin/terraform-latest", "Terraform 1.14 or later, for the query rows")
+	flag.StringVar(&querySizes, "query-sizes", "5000", "comma-separated numbers of users listed by terraform query (\"\" for none)")
 	flag.BoolVar(&o.faultyProfile, "faulty", true, "also measure docker_scim_user under the faulty server profile")
 	flag.Parse()
 	o.sizes = parseSizes("-sizes", sizes)
 	o.rosterSizes = parseSizes("-roster-sizes", rosterSizes)
+	o.querySizes = parseSizes("-query-sizes", querySizes)
 	if o.rounds < 1 {
 		fatalf("-rounds must be at least 1")
 	}
 	if o.wrapperDir == "" || o.floorProvider == "" || o.floorWrapperDir == "" {
 		fatalf("-wrapper-dir, -floor-provider and -floor-wrapper-dir are required")
 	}
-	for _, p := range []*string{&o.tofu, &o.provider, &o.wrapperDir, &o.mockhubBin, &o.floorProvider, &o.floorWrapperDir} {
+	for _, p := range []*string{&o.tofu, &o.terraform, &o.provider, &o.wrapperDir, &o.mockhubBin, &o.floorProvider, &o.floorWrapperDir} {
 		abs, err := filepath.Abs(*p)
 		if err != nil {
 			fatalf("%v", err)
@@ -232,8 +237,18 @@ func main() {
 			mib(r.plan.rssKiB), floorNote, rosterErrNote(r))
 		rosterRows = append(rosterRows, r)
 	}
+	var queryRows []queryRow
+	for _, n := range o.querySizes {
+		r, err := o.runQuery(env, n)
+		if err != nil {
+			fatalf("query N=%d: %v", n, err)
+		}
+		log("query N=%d: query %s (%d SCIM requests), with -generate-config-out %s (%d SCIM, %d resources), data source plan %s (%d SCIM)",
+			n, secs(r.query.wall), r.query.scim, secs(r.generate.wall), r.generate.scim, r.generatedResources, secs(r.data.wall), r.data.scim)
+		queryRows = append(queryRows, r)
+	}
 	report := o.report(rows, started, time.Since(started), loadBefore, loadAverage())
-	report = insertRosterSection(report, o.rosterReport(rosterRows, rows))
+	report = insertRosterSection(report, o.rosterReport(rosterRows, rows)+o.queryReport(queryRows))
 	if err := os.WriteFile(o.out, []byte(report), 0o644); err != nil {
 		fatalf("%v", err)
 	}
@@ -409,6 +424,9 @@ func (o *options) measureCmd(env []string, dir string, hub *mockhub, label strin
 // plan with -detailed-exitcode, exit status 2 means changes, not failure.
 func (o *options) tf(env []string, dir, label, rssDir string, args ...string) (time.Duration, bool, error) {
 	full := append([]string{args[0], "-input=false", "-no-color"}, args[1:]...)
+	if args[0] == "query" { // takes no -input
+		full = append([]string{args[0], "-no-color"}, args[1:]...)
+	}
 	if o.parallelism > 0 && (args[0] == "apply" || args[0] == "plan") {
 		full = append(full, fmt.Sprintf("-parallelism=%d", o.parallelism))
 	}
@@ -707,7 +725,8 @@ make bench                                   # builds the provider, mockhub and 
 BENCH_SIZES=100,1000 make bench              # fewer docker_scim_user sizes
 BENCH_ROUNDS=5 make bench                    # 5 interleaved plan rounds per row (default 3)
 BENCH_ROSTER_SIZES=1000,5000,50000 make bench  # roster sizes (default 1000,5000; empty for none)
-BENCH_SIZES=100 BENCH_ROUNDS=2 BENCH_ROSTER_SIZES= make bench  # a quick check
+BENCH_QUERY_SIZES=1000,5000 make bench       # users listed by terraform query (default 5000; empty for none)
+BENCH_SIZES=100 BENCH_ROUNDS=2 BENCH_ROSTER_SIZES= BENCH_QUERY_SIZES= make bench  # a quick check
 BENCH_ARGS="-latency-ms 100 -throttle-every 50" make bench
 ` + "```" + `
 
