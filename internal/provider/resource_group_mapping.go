@@ -20,12 +20,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/snapshot"
 	"github.com/dockerscim/terraform-provider-docker/internal/validators"
+	"github.com/dockerscim/terraform-provider-docker/internal/view"
 )
 
 var (
@@ -183,8 +185,16 @@ func (r *GroupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() || org.IsUnknown() || team.IsUnknown() || org.IsNull() || team.IsNull() {
 		return
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("display_name"),
-		types.StringValue(groupDisplayName(org.ValueString(), team.ValueString())))...)
+	name := groupDisplayName(org.ValueString(), team.ValueString())
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("display_name"), types.StringValue(name))...)
+	if r.data != nil {
+		config, _ := tfprotov6.NewDynamicValue(req.Config.Raw.Type(), req.Config.Raw)
+		me := view.Claimant{ID: view.ClaimantID("docker_group_mapping", config.MsgPack),
+			Name: fmt.Sprintf("docker_group_mapping for %q", name)}
+		if c := r.data.view.Claims.DeclareTeam(name, me); c != nil {
+			view.AddConflict(&resp.Diagnostics, path.Root("team_name"), me, name, c)
+		}
+	}
 }
 
 // membershipConfig says which attribute, if any, manages the membership in

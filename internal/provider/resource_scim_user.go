@@ -21,6 +21,7 @@ import (
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"github.com/dockerscim/terraform-provider-docker/internal/validators"
+	"github.com/dockerscim/terraform-provider-docker/internal/view"
 )
 
 // docker_scim_user is served directly on terraform-plugin-go and muxed
@@ -292,16 +293,10 @@ func (s *scimUserServer) PlanResourceChange(_ context.Context, req *tfprotov6.Pl
 
 	var diags diag.Diagnostics
 	if data := s.data(); data != nil && planned.UserName.IsSet() {
-		claimant := "new:" + planned.UserName.V
-		if prior != nil {
-			claimant = "id:" + prior.ID.Value()
-		}
-		if other := data.plannedUserNames.claim(planned.UserName.V, claimant); other != "" {
-			diags.AddAttributeError(path.Root("user_name"), "Two docker_scim_user resources for one person",
-				fmt.Sprintf("user_name %q names the same person as another docker_scim_user of this configuration "+
-					"(%q): Docker compares user names ignoring case, so both resources would manage one SCIM user "+
-					"and undo each other's changes. Keep only one of them.",
-					planned.UserName.V, other))
+		me := view.Claimant{ID: view.ClaimantID(scimUserTypeName, configBytes(req.Config)),
+			Name: fmt.Sprintf("%s with user_name %q", scimUserTypeName, planned.UserName.V)}
+		if c := data.view.Claims.DeclarePerson(planned.UserName.V, me); c != nil {
+			view.AddConflict(&diags, path.Root("user_name"), me, planned.UserName.V, c)
 		}
 	}
 	resp.Diagnostics = tfproto.FromFramework(diags)
@@ -309,6 +304,18 @@ func (s *scimUserServer) PlanResourceChange(_ context.Context, req *tfprotov6.Pl
 		resp.Diagnostics = append(resp.Diagnostics, tfproto.Error("Cannot encode plan", err.Error())...)
 	}
 	return resp, nil
+}
+
+// configBytes is the encoded configuration of a resource, which tells
+// resources apart in claims (view.ClaimantID).
+func configBytes(dv *tfprotov6.DynamicValue) []byte {
+	if dv == nil {
+		return nil
+	}
+	if len(dv.MsgPack) > 0 {
+		return dv.MsgPack
+	}
+	return dv.JSON
 }
 
 // planIdPOwned plans the attributes in idpOwnedAttributes that the

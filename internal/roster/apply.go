@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"slices"
 	"strings"
 	"sync"
@@ -12,6 +11,8 @@ import (
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
+	"github.com/dockerscim/terraform-provider-docker/internal/view"
 )
 
 // ApplyResult is the state an apply leaves, with a Problem per failed
@@ -31,6 +32,7 @@ type write struct {
 
 	user *scim.User // what the server holds afterwards (nil for delete)
 	err  error
+	seen *scim.User // for a lost update: what the server holds instead
 }
 
 // errNotStarted marks a write skipped because the apply was stopped.
@@ -107,9 +109,22 @@ func boolPtr(b bool) *bool { return &b }
 // Apply moves the server from prior (nil when creating) to planned: one write per changed person, only the changed
 // settings, at most max_parallel_writes in flight; then the unmanaged
 // policy on the people the plan named; then team memberships.
-func Apply(ctx context.Context, c *scim.Client, prior, planned, config *Roster, priv *Private) ApplyResult {
+//
+// Before any write it makes sure the settings (now) are the ones the plan
+// was made through or, when they were pending then, that they reach the
+// roster's people (Confirm); otherwise it returns an error and writes
+// nothing.
+func Apply(ctx context.Context, c *scim.Client, now view.Endpoint, prior, planned, config *Roster, priv *Private) (ApplyResult, error) {
 	if priv == nil {
 		priv = &Private{}
+	}
+	if priv.Through != nil && *priv.Through != now {
+		return ApplyResult{}, errSettingsChangedSincePlan
+	}
+	if priv.Through == nil {
+		if err := Confirm(ctx, c, now, prior, priv.Endpoint); err != nil {
+			return ApplyResult{}, err
+		}
 	}
 	var priorKeys map[string]string
 	if prior != nil {
@@ -122,18 +137,24 @@ func Apply(ctx context.Context, c *scim.Client, prior, planned, config *Roster, 
 		pk, managed := priorKeys[lower]
 		switch {
 		case managed:
-			current := UserFromState(pk, prior.IDs[pk].Value(), prior.Users[pk])
+			recorded := UserFromState(pk, prior.IDs[pk].Value(), prior.Users[pk])
 			giveBack := priv.Configured[lower]&(1<<AttrDisplayName) != 0
-			desired := desiredUser(k, p, current, giveBack)
-			if len(scim.UserPatchOps(current, desired)) == 0 {
+			if len(scim.UserPatchOps(recorded, desiredUser(k, p, recorded, giveBack))) == 0 {
 				continue
 			}
-			writes = append(writes, &write{key: k, action: diagnostics.ActionUpdate, run: func(ctx context.Context) (*scim.User, error) {
-				return updateUser(ctx, c, current, desired, "")
-			}})
+			w := &write{key: k, action: diagnostics.ActionUpdate}
+			w.run = func(ctx context.Context) (*scim.User, error) {
+				return conditionalUpdate(ctx, c, w, recorded, prior.Users[pk], config.Users[k], k, p, giveBack)
+			}
+			writes = append(writes, w)
 		case !planned.IDs[k].Unknown && planned.IDs[k].V != "":
-			id := planned.IDs[k].V // on the server already: adopted
-			writes = append(writes, &write{key: k, action: diagnostics.ActionUpdate, run: func(ctx context.Context) (*scim.User, error) {
+			// On the server already: adopted, or renamed (see Plan).
+			id := planned.IDs[k].V
+			action := diagnostics.ActionUpdate
+			if priv.Renamed[lower] != "" {
+				action = diagnostics.ActionRename
+			}
+			writes = append(writes, &write{key: k, action: action, run: func(ctx context.Context) (*scim.User, error) {
 				current, err := c.GetUser(ctx, id)
 				if err != nil {
 					return nil, err
@@ -156,7 +177,7 @@ func Apply(ctx context.Context, c *scim.Client, prior, planned, config *Roster, 
 	state := *planned
 	state.Users = make(map[string]*Person, len(planned.Users))
 	state.IDs = make(map[string]Str, len(planned.Users))
-	next := &Private{Configured: map[string]uint8{}, Unmanaged: map[string]string{}}
+	next := &Private{Configured: map[string]uint8{}, Unmanaged: map[string]string{}, Endpoint: &now}
 	for k, p := range planned.Users {
 		lower := strings.ToLower(k)
 		if pk, managed := priorKeys[lower]; managed {
@@ -184,6 +205,16 @@ func Apply(ctx context.Context, c *scim.Client, prior, planned, config *Roster, 
 			if pk, managed := priorKeys[lower]; managed && w.action == diagnostics.ActionUpdate {
 				state.Users[w.key], state.IDs[w.key] = prior.Users[pk], prior.IDs[pk]
 				next.Configured[lower] = priv.Configured[lower]
+				if w.seen != nil {
+					// A lost update: state records what the server holds,
+					// so the next plan shows the real difference.
+					state.Users[w.key] = PersonFrom(w.seen)
+				}
+			}
+			if old := priv.Renamed[lower]; old != "" && prior != nil {
+				// A failed rename keeps the person under their old email.
+				state.Users[old], state.IDs[old] = prior.Users[old], prior.IDs[old]
+				next.Configured[strings.ToLower(old)] = priv.Configured[strings.ToLower(old)]
 			}
 			continue
 		}
@@ -215,8 +246,9 @@ func Apply(ctx context.Context, c *scim.Client, prior, planned, config *Roster, 
 				res.Problems = append(res.Problems, errorAt([]string{"unmanaged_users"}, "Error listing SCIM users", err.Error()))
 			}
 			state.UnmanagedUsers = []string{}
+			keys := state.keysByLower()
 			for lower, f := range listed {
-				if _, listed := state.keysByLower()[lower]; !listed {
+				if _, listed := keys[lower]; !listed {
 					state.UnmanagedUsers = append(state.UnmanagedUsers, f.UserName)
 					next.Unmanaged[lower] = f.ID
 				}
@@ -237,7 +269,56 @@ func Apply(ctx context.Context, c *scim.Client, prior, planned, config *Roster, 
 	}
 	res.Problems = append(res.Problems, applyTeams(ctx, c, prior, &state)...)
 	res.State, res.Private = &state, next
-	return res
+	return res, nil
+}
+
+// errSettingsChangedSincePlan stops an apply whose SCIM settings are not
+// the ones its plan was made through (an environment variable changed
+// between plan and apply of a saved plan).
+var errSettingsChangedSincePlan = errors.New("the provider's SCIM settings (scim_base_url or scim_token) are not " +
+	"the ones the plan was made through, so nothing was written: the plan's people may belong to another " +
+	"connection. Plan again with the settings you mean to apply with")
+
+// conditionalUpdate is the write of a person the roster manages, made as
+// docker_scim_user makes its updates: the user is read first and compared
+// with what state recorded (was, from recorded) on what the configuration
+// manages (user_name ignoring case, active, and the settings cfg sets); an
+// edit made outside Terraform since the refresh fails the write, keeping
+// the server's version in w.seen, and otherwise only the planned changes
+// are sent, conditional on the ETag of that read.
+func conditionalUpdate(ctx context.Context, c *scim.Client, w *write, recorded *scim.User, was, cfg *Person,
+	key string, planned *Person, giveBack bool) (*scim.User, error) {
+	current, err := c.GetUser(ctx, recorded.ID)
+	if err != nil {
+		return nil, err
+	}
+	if changedOnServer(PersonFrom(current), was, cfg) || !strings.EqualFold(current.UserName, recorded.UserName) {
+		w.seen = current
+		return nil, fmt.Errorf("%w: the user was changed outside Terraform since it was read", httpx.ErrPreconditionFailed)
+	}
+	desired := desiredUser(key, planned, current, giveBack)
+	u, _, err := c.UpdateUser(ctx, recorded, desired, current.ETag)
+	if errors.Is(err, httpx.ErrPreconditionFailed) {
+		if fresh, gerr := c.GetUser(ctx, recorded.ID); gerr == nil {
+			w.seen = fresh
+		}
+	}
+	return u, err
+}
+
+// changedOnServer says whether server differs from state on what the
+// configuration manages: active, and the settings cfg sets. A setting the
+// configuration leaves to the identity provider may change freely.
+func changedOnServer(server, state, cfg *Person) bool {
+	if server.Active.V != state.Active.V {
+		return true
+	}
+	for i := range server.Attrs {
+		if cfg != nil && !cfg.Attrs[i].Null && server.Attrs[i] != state.Attrs[i] {
+			return true
+		}
+	}
+	return false
 }
 
 // hasUnknown says whether a planned entry waits on the server for a value.

@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
+	"github.com/dockerscim/terraform-provider-docker/internal/view"
 )
 
 // The attribute values of the roster, shared with the other resources
@@ -132,6 +133,17 @@ type Private struct {
 	// (and of those a plan will act on), by lower-cased email, so that apply
 	// acts on exactly the people the plan showed.
 	Unmanaged map[string]string `json:"u,omitempty"`
+	// Endpoint is the SCIM endpoint every person and team of the roster
+	// was last seen through: a refresh either sees each of them through the
+	// current settings or fails (see Confirm), so one record stands for
+	// all. Nil in state written before it was recorded.
+	Endpoint *view.Endpoint `json:"e,omitempty"`
+	// Through is the endpoint a plan was made through, nil while the
+	// settings were pending: apply refuses to write through another.
+	Through *view.Endpoint `json:"p,omitempty"`
+	// Renamed maps the lower-cased email of each person a plan renames to
+	// their previous email (see Plan).
+	Renamed map[string]string `json:"r,omitempty"`
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -56,6 +56,13 @@ func Validate(c *Roster) []Problem {
 		}
 		seen[strings.ToLower(k)] = k
 		p := c.Users[k]
+		if f := c.Filter; f.IsSet() && outsideFilter(f.V, k, p) {
+			out = append(out, errorAt(at, "Person outside the roster's filter",
+				fmt.Sprintf("%q does not match the roster's filter %s, so it is outside the roster's scope: the roster "+
+					"would manage a person another roster (or the identity provider) may manage too, and fetch them "+
+					"one by one on every refresh. Fix the email, or widen the filter so that it covers every person "+
+					"the roster lists.", k, scopeText(f))))
+		}
 		if r := p.Attrs[AttrRole]; !r.Null && !r.Unknown && !slices.Contains(roles, r.V) {
 			out = append(out, errorAt(append(at, "role"), "Invalid role",
 				fmt.Sprintf("role must be member, editor or owner, got %q.", r.V)))
@@ -114,6 +121,36 @@ type PlanResult struct {
 	Planned  *Roster
 	Private  *Private
 	Problems []Problem
+	// ActOn names the people the unmanaged policy will deactivate or
+	// delete, as the server spells them.
+	ActOn []string
+	// Counts is what the plan will do, as its summary line says.
+	Counts Counts
+}
+
+// Counts is what a plan will do to people and teams.
+type Counts struct {
+	Create, Change, Rename, Adopt, Deactivate, Delete, Teams int
+}
+
+func (c Counts) any() bool { return c != Counts{} }
+
+// String is the plan's summary line: the CLI counts the roster as one
+// resource to change, however many people it touches.
+func (c Counts) String() string {
+	line := fmt.Sprintf("%d %s to create, %d to change, %d to rename, %d to deactivate, %d to delete",
+		c.Create, plural(c.Create, "person", "people"), c.Change, c.Rename, c.Deactivate, c.Delete)
+	if c.Adopt > 0 {
+		line += fmt.Sprintf(", %d to adopt", c.Adopt)
+	}
+	return line + fmt.Sprintf("; %d %s to change", c.Teams, plural(c.Teams, "team", "teams"))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // Plan proposes config over prior (nil when creating) and says, as warnings,
@@ -206,12 +243,22 @@ func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister
 		}
 	}
 
+	// A person the configuration drops and one it adds, who share an
+	// external_id (the identity provider's immutable identifier), are one
+	// person whose email changed: renamed, keeping their account.
+	renamed, renamedFrom := renames(prior, config, priorKeys, configKeys, found)
+	next.Renamed = renamed
+
 	for k, c := range config.Users {
 		lower := strings.ToLower(k)
 		var p *Person
 		var id Str
+		configured := priv.Configured[lower]
 		if pk, ok := priorKeys[lower]; ok {
 			p, id = prior.Users[pk], prior.IDs[pk]
+		} else if pk, ok := renamed[lower]; ok {
+			p, id = prior.Users[pk], prior.IDs[pk]
+			configured = priv.Configured[strings.ToLower(pk)]
 		} else if f, ok := found[lower]; ok {
 			// Already on the server: adopted, and the settings the
 			// configuration does not set stay what the server holds.
@@ -220,8 +267,7 @@ func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister
 			id = Str{Unknown: true}
 		}
 		delete(unmanaged, lower)
-		configured := priv.Configured[lower]
-		if _, managed := priorKeys[lower]; !managed {
+		if _, managed := priorKeys[lower]; !managed && renamed[lower] == "" {
 			configured = 0
 		}
 		planned.Users[k] = planPerson(c, p, configured)
@@ -233,7 +279,7 @@ func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister
 	if prior != nil {
 		for _, k := range sortedKeys(prior.Users) {
 			lower := strings.ToLower(k)
-			if _, still := configKeys[lower]; still {
+			if _, still := configKeys[lower]; still || renamedFrom[lower] {
 				continue
 			}
 			if policy == PolicyDeactivate && !prior.Users[k].Active.V {
@@ -260,6 +306,7 @@ func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister
 				who = append(who, names[lower])
 			}
 			slices.Sort(who)
+			res.ActOn = who
 			verb := map[string]string{PolicyDeactivate: "deactivate", PolicyDelete: "delete"}[policy]
 			res.Problems = append(res.Problems, Problem{Warning: true, Path: []string{"unmanaged"},
 				Summary: fmt.Sprintf("Apply will %s %d SCIM user(s) this roster does not list", verb, len(who)),
@@ -271,7 +318,114 @@ func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister
 			Summary: "Apply will act on people removed from the roster",
 			Detail:  fmt.Sprintf("unmanaged = %q applies to: %s", policy, strings.Join(dropped, ", "))})
 	}
+	res.Counts = count(prior, planned, priorKeys, renamed, len(res.ActOn), policy)
+	if res.Counts.any() {
+		detail := "The CLI counts the roster as one resource to change; these are the people and teams behind it."
+		if len(renamed) > 0 {
+			var lines []string
+			for _, lower := range sortedKeys(renamed) {
+				k := configKeys[lower]
+				lines = append(lines, fmt.Sprintf("%s → %s (external_id %q)", renamed[lower], k, config.Users[k].Attrs[AttrExternalID].V))
+			}
+			detail += "\n\nRenamed, keeping their account:\n  " + strings.Join(lines, "\n  ")
+		}
+		res.Problems = append(res.Problems, Problem{Warning: true, Summary: "Roster: " + res.Counts.String(), Detail: detail})
+	}
 	return res, nil
+}
+
+// renames pairs each person config adds (neither in prior nor found on the
+// server) with the person it drops who has the same external_id, when the
+// configuration sets one: renamed maps the new lower-cased email to the
+// prior key, renamedFrom holds the prior keys, lower-cased.
+func renames(prior, config *Roster, priorKeys, configKeys map[string]string, found map[string]Found) (renamed map[string]string, renamedFrom map[string]bool) {
+	renamed, renamedFrom = map[string]string{}, map[string]bool{}
+	if prior == nil {
+		return renamed, renamedFrom
+	}
+	byExternalID := map[string]string{}
+	for _, pk := range sortedKeys(prior.Users) {
+		if _, still := configKeys[strings.ToLower(pk)]; still {
+			continue
+		}
+		if x := prior.Users[pk].Attrs[AttrExternalID]; x.IsSet() && prior.IDs[pk].IsSet() && prior.IDs[pk].V != "" {
+			byExternalID[x.V] = pk
+		}
+	}
+	for _, k := range sortedKeys(config.Users) {
+		lower := strings.ToLower(k)
+		if _, managed := priorKeys[lower]; managed {
+			continue
+		}
+		if _, exists := found[lower]; exists {
+			continue
+		}
+		x := config.Users[k].Attrs[AttrExternalID]
+		if pk, ok := byExternalID[x.Value()]; ok && x.IsSet() {
+			renamed[lower], renamedFrom[strings.ToLower(pk)] = pk, true
+			delete(byExternalID, x.V)
+		}
+	}
+	return renamed, renamedFrom
+}
+
+// count is what the plan will do: people created, changed, renamed,
+// adopted (on the server already), deactivated or deleted by the policy,
+// and teams whose membership changes.
+func count(prior, planned *Roster, priorKeys, renamed map[string]string, actOn int, policy string) Counts {
+	var c Counts
+	for k, p := range planned.Users {
+		lower := strings.ToLower(k)
+		pk, managed := priorKeys[lower]
+		switch {
+		case managed:
+			if *p != *prior.Users[pk] {
+				c.Change++
+			}
+		case renamed[lower] != "":
+			c.Rename++
+		case planned.IDs[k].Unknown:
+			c.Create++
+		default:
+			c.Adopt++
+		}
+	}
+	switch policy {
+	case PolicyDeactivate:
+		c.Deactivate = actOn
+	case PolicyDelete:
+		c.Delete = actOn
+	}
+	if !planned.TeamsUnknown {
+		for team, members := range planned.Teams {
+			var before []string
+			had := false
+			if prior != nil {
+				before, had = prior.Teams[team]
+			}
+			if !had || !sameMembers(before, members) {
+				c.Teams++
+			}
+		}
+	}
+	return c
+}
+
+// sameMembers compares two teams' members ignoring case and order.
+func sameMembers(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	set := make(map[string]bool, len(a))
+	for _, m := range a {
+		set[strings.ToLower(m)] = true
+	}
+	for _, m := range b {
+		if !set[strings.ToLower(m)] {
+			return false
+		}
+	}
+	return true
 }
 
 func scopeText(f Str) string {

@@ -5,14 +5,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
+	"github.com/dockerscim/terraform-provider-docker/internal/view"
 )
 
 // This file is the whole protocol layer: the schema, the conversion between
@@ -22,25 +25,17 @@ import (
 // TypeName is the resource's type name.
 const TypeName = "docker_scim_roster"
 
-// Clients is what the roster needs from the configured provider block.
-type Clients interface {
-	// SCIM returns the provider's shared SCIM client (its rate limiter,
-	// retry policy and outage tracking included). pending says its settings
-	// are known only after apply; otherwise a nil client comes with the
-	// summary and detail of why (a missing setting, named).
-	SCIM() (client *scim.Client, pending bool, summary, detail string)
-}
-
-// Server serves docker_scim_roster on protocol 6. Its clients come from the
-// provider block the framework side configured (see provider.NewServer):
-// clients returns nil before ConfigureProvider.
+// Server serves docker_scim_roster on protocol 6. It reaches the provider
+// block the framework side configured through the same view every resource
+// has (view.Provider: the shared SCIM client, pending settings, endpoint
+// guard, claims); provider returns nil before ConfigureProvider.
 type Server struct {
 	tfproto.ResourcesOnly
-	clients func() Clients
+	provider func() *view.Provider
 }
 
 // NewServer returns the roster's protocol server.
-func NewServer(clients func() Clients) *Server { return &Server{clients: clients} }
+func NewServer(provider func() *view.Provider) *Server { return &Server{provider: provider} }
 
 var _ tfprotov6.ProviderServer = (*Server)(nil)
 
@@ -352,21 +347,78 @@ func errorDiag(summary string, err error) []*tfprotov6.Diagnostic {
 	return tfproto.Error(summary, err.Error())
 }
 
-// client returns the SCIM client, or diagnostics saying why there is none.
-// pending (settings known only after apply) is not an error.
-func (s *Server) client() (*scim.Client, bool, []*tfprotov6.Diagnostic) {
-	var cs Clients
-	if s.clients != nil {
-		cs = s.clients()
+// client returns the configured provider's view and its SCIM client, or
+// diagnostics saying why there is none. pending (settings known only after
+// apply) is not an error: the view comes without a client.
+func (s *Server) client() (*view.Provider, *scim.Client, bool, []*tfprotov6.Diagnostic) {
+	var p *view.Provider
+	if s.provider != nil {
+		p = s.provider()
 	}
-	if cs == nil {
-		return nil, false, tfproto.Error("Provider not configured", TypeName+" was called before the provider was configured. This is a bug in the provider.")
+	if p == nil {
+		return nil, nil, false, tfproto.Error("Provider not configured", TypeName+" was called before the provider was configured. This is a bug in the provider.")
 	}
-	c, pending, summary, detail := cs.SCIM()
-	if pending || c != nil {
-		return c, pending, nil
+	if p.Pending() {
+		return p, nil, true, nil
 	}
-	return nil, false, []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail}}
+	var diags diag.Diagnostics
+	c := p.SCIM(&diags, TypeName)
+	return p, c, false, tfproto.FromFramework(diags)
+}
+
+// failure is the diagnostic for err, which stopped an RPC: an endpoint
+// that changed gets the provider block's one full explanation; anything
+// else is worded by internal/diagnostics for action on the roster's scope.
+func failure(p *view.Provider, summary string, action diagnostics.Action, scope string, err error) []*tfprotov6.Diagnostic {
+	var changed *EndpointChangedError
+	if errors.As(err, &changed) {
+		var diags diag.Diagnostics
+		p.AddEndpointChanged(&diags, changed.Was, changed.Subject)
+		return tfproto.FromFramework(diags)
+	}
+	return errorDiag(summary, errors.New(detail(action, "SCIM users", scope, err)))
+}
+
+// configBytes is the encoded configuration, which tells resources apart in
+// claims (view.ClaimantID).
+func configBytes(dv *tfprotov6.DynamicValue) []byte {
+	if dv == nil {
+		return nil
+	}
+	if len(dv.MsgPack) > 0 {
+		return dv.MsgPack
+	}
+	return dv.JSON
+}
+
+// claim declares, in the claims of the provider block, the people and
+// teams config lists and the people its policy acts on, and returns an
+// error for each that another resource of the configuration claimed first.
+func claim(p *view.Provider, req *tfprotov6.PlanResourceChangeRequest, config *Roster, res PlanResult) []*tfprotov6.Diagnostic {
+	name := TypeName + " without a filter"
+	if config.Filter.IsSet() {
+		name = fmt.Sprintf("%s with filter %q", TypeName, config.Filter.V)
+	}
+	me := view.Claimant{ID: view.ClaimantID(TypeName, configBytes(req.Config)), Name: fmt.Sprintf("%s (%d people)", name, len(config.Users))}
+	var diags diag.Diagnostics
+	for _, k := range sortedKeys(config.Users) {
+		if c := p.Claims.DeclarePerson(k, me); c != nil {
+			view.AddConflict(&diags, path.Root("user").AtMapKey(k), me, k, c)
+		}
+	}
+	if !config.TeamsUnknown {
+		for _, team := range sortedKeys(config.Teams) {
+			if c := p.Claims.DeclareTeam(team, me); c != nil {
+				view.AddConflict(&diags, path.Root("teams").AtMapKey(team), me, team, c)
+			}
+		}
+	}
+	for _, who := range res.ActOn {
+		if c := p.Claims.ActOnPerson(who, res.Planned.policy(), me); c != nil {
+			view.AddConflict(&diags, path.Root("unmanaged"), me, who, c)
+		}
+	}
+	return tfproto.FromFramework(diags)
 }
 
 // --- RPCs ---
@@ -416,14 +468,14 @@ func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRe
 		}
 		return resp, nil
 	}
-	c, pending, diags := s.client()
+	p, c, pending, diags := s.client()
 	if diags != nil || pending {
 		resp.Diagnostics = diags
 		return resp, nil // pending: refreshed by the next plan, once the settings are known
 	}
-	fresh, priv, err := Read(ctx, c, state, decodePrivate(req.Private))
+	fresh, priv, err := Read(ctx, c, p.Endpoint(), state, decodePrivate(req.Private))
 	if err != nil {
-		resp.Diagnostics = errorDiag("Error reading SCIM users", errors.New(detail(diagnostics.ActionRead, "SCIM users", scopeText(state.Filter), err)))
+		resp.Diagnostics = failure(p, "Error reading SCIM users", diagnostics.ActionRead, scopeText(state.Filter), err)
 		return resp, nil
 	}
 	if resp.NewState, err = encode(fresh); err != nil {
@@ -450,22 +502,38 @@ func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanReso
 		resp.Diagnostics = errorDiag("Cannot read state", err)
 		return resp, nil
 	}
+	p, c, pending, diags := s.client()
+	if p == nil || (!pending && diags != nil) {
+		resp.Diagnostics = diags
+		return resp, nil
+	}
+	priv := decodePrivate(req.PriorPrivate)
+	now := p.Endpoint()
+	if !pending {
+		// Without a refresh (-refresh=false), the people were last seen
+		// through the recorded settings: make sure these reach them.
+		if err := Confirm(ctx, c, now, prior, priv.Endpoint); err != nil {
+			resp.Diagnostics = failure(p, "Error reading SCIM users", diagnostics.ActionRead, scopeText(config.Filter), err)
+			return resp, nil
+		}
+	}
 	list := func(ctx context.Context, filter string) (map[string]Found, error) {
-		c, pending, diags := s.client()
 		if pending {
 			return nil, ErrScopeUnknown
 		}
-		if diags != nil {
-			return nil, errors.New(diags[0].Summary + ": " + diags[0].Detail)
-		}
 		return ListerFor(c)(ctx, filter)
 	}
-	res, err := Plan(ctx, prior, config, decodePrivate(req.PriorPrivate), list)
+	res, err := Plan(ctx, prior, config, priv, list)
 	if err != nil {
-		resp.Diagnostics = errorDiag("Error listing SCIM users", errors.New(detail(diagnostics.ActionList, "SCIM users", scopeText(config.Filter), err)))
+		resp.Diagnostics = failure(p, "Error listing SCIM users", diagnostics.ActionList, scopeText(config.Filter), err)
 		return resp, nil
 	}
-	resp.Diagnostics = toDiagnostics(res.Problems)
+	res.Private.Endpoint = priv.Endpoint
+	if !pending {
+		// Apply refuses other settings than the ones this plan saw.
+		res.Private.Endpoint, res.Private.Through = &now, &now
+	}
+	resp.Diagnostics = append(toDiagnostics(res.Problems), claim(p, req, config, res)...)
 	if resp.PlannedState, err = encode(res.Planned); err != nil {
 		resp.Diagnostics = append(resp.Diagnostics, errorDiag("Cannot encode plan", err)...)
 	}
@@ -498,12 +566,17 @@ func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyRe
 		resp.NewState, _ = encode(nil)
 		return resp, nil
 	}
-	c, _, diags := s.client()
-	if diags != nil {
+	p, c, _, diags := s.client()
+	if diags != nil || c == nil {
 		resp.Diagnostics = diags
 		return resp, nil
 	}
-	res := Apply(ctx, c, prior, planned, config, decodePrivate(req.PlannedPrivate))
+	res, err := Apply(ctx, c, p.Endpoint(), prior, planned, config, decodePrivate(req.PlannedPrivate))
+	if err != nil {
+		// Nothing was written: state stays as it was.
+		resp.Diagnostics = failure(p, "Error applying "+TypeName, diagnostics.ActionUpdate, scopeText(planned.Filter), err)
+		return resp, nil
+	}
 	resp.Diagnostics = toDiagnostics(res.Problems)
 	if resp.NewState, err = encode(res.State); err != nil {
 		resp.Diagnostics = append(resp.Diagnostics, errorDiag("Cannot encode state", err)...)
@@ -515,7 +588,7 @@ func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyRe
 // ImportResourceState reads every user of the scope the ID names.
 func (s *Server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
 	resp := &tfprotov6.ImportResourceStateResponse{}
-	c, pending, diags := s.client()
+	p, c, pending, diags := s.client()
 	if pending {
 		diags = errorDiag("Cannot import yet", errors.New("the provider's SCIM settings are known only after apply; import once they are known"))
 	}
@@ -524,6 +597,10 @@ func (s *Server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportR
 		return resp, nil
 	}
 	r, priv, err := Import(ctx, c, req.ID)
+	if priv != nil {
+		now := p.Endpoint()
+		priv.Endpoint = &now
+	}
 	if err != nil {
 		resp.Diagnostics = errorDiag("Cannot import "+TypeName, errors.New(detail(diagnostics.ActionImport, "SCIM users", req.ID, err)))
 		return resp, nil

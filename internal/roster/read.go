@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"slices"
 	"strings"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
+	"github.com/dockerscim/terraform-provider-docker/internal/view"
 )
 
 // listScope reads every user matching filter, page by page (the server's
@@ -60,15 +61,21 @@ func PersonFrom(u *scim.User) *Person {
 // may have left the filter's scope yet still be this roster's) and
 // dropped from state only when gone, so the next plan creates it again;
 // and unmanaged_users is recomputed. Teams are read one group each.
-func Read(ctx context.Context, c *scim.Client, state *Roster, priv *Private) (*Roster, *Private, error) {
+//
+// now is the endpoint the settings point at: when the roster was last seen
+// elsewhere, Confirm makes sure they still reach its people first.
+func Read(ctx context.Context, c *scim.Client, now view.Endpoint, state *Roster, priv *Private) (*Roster, *Private, error) {
 	if priv == nil {
 		priv = &Private{}
+	}
+	if err := Confirm(ctx, c, now, state, priv.Endpoint); err != nil {
+		return nil, nil, err
 	}
 	out := *state
 	out.Users = make(map[string]*Person, len(state.Users))
 	out.IDs = make(map[string]Str, len(state.Users))
 	out.IDsUnknown, out.UsersUnknown, out.UnmanagedUsersUnknown = false, false, false
-	next := &Private{Configured: priv.Configured, Unmanaged: map[string]string{}}
+	next := &Private{Configured: priv.Configured, Unmanaged: map[string]string{}, Endpoint: &now}
 	keys := state.keysByLower()
 	policy := state.policy()
 
@@ -128,6 +135,44 @@ func Read(ctx context.Context, c *scim.Client, state *Roster, priv *Private) (*R
 		}
 	}
 	return &out, next, nil
+}
+
+// EndpointChangedError says that a person of the roster was not found
+// through the provider's current SCIM settings, which differ from the ones
+// the roster was last seen through (Was): the settings most likely point at
+// another connection, so nothing may be dropped from state or created.
+type EndpointChangedError struct {
+	Was     view.Endpoint
+	Subject string // e.g. `SCIM user "a@x.example"`
+}
+
+func (e *EndpointChangedError) Error() string {
+	return e.Subject + " was not found through the changed SCIM settings"
+}
+
+// Confirm checks, when the settings (now) differ from the endpoint the
+// roster was last seen through (was; nil for state written before it was
+// recorded, which is trusted as before), that they still reach the
+// roster's people: the first person found by their id confirms the same
+// connection (a rotated token, another spelling of the URL), and the first
+// not found fails with *EndpointChangedError before anything is dropped
+// or written. A roster without people confirms nothing and passes.
+func Confirm(ctx context.Context, c *scim.Client, now view.Endpoint, r *Roster, was *view.Endpoint) error {
+	if r == nil || was == nil || *was == now {
+		return nil
+	}
+	for _, k := range sortedKeys(r.Users) {
+		id := r.IDs[k].Value()
+		if id == "" {
+			continue
+		}
+		_, err := c.GetUser(ctx, id)
+		if errors.Is(err, httpx.ErrNotFound) {
+			return &EndpointChangedError{Was: *was, Subject: fmt.Sprintf("SCIM user %q", k)}
+		}
+		return err
+	}
+	return nil
 }
 
 // readTeam returns the emails of the members of group team, spelled as

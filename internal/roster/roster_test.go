@@ -131,9 +131,12 @@ func TestPlanUnmanagedDelete(t *testing.T) {
 	if len(res.Planned.UnmanagedUsers) != 0 {
 		t.Errorf("unmanaged_users planned %v, want empty", res.Planned.UnmanagedUsers)
 	}
-	if len(res.Problems) != 1 || !res.Problems[0].Warning || !strings.Contains(res.Problems[0].Detail, "eve@x.example") ||
+	if len(res.Problems) != 2 || !res.Problems[0].Warning || !strings.Contains(res.Problems[0].Detail, "eve@x.example") ||
 		!strings.Contains(res.Problems[0].Detail, "gone@x.example") {
-		t.Fatalf("want one warning naming eve and gone, got %+v", res.Problems)
+		t.Fatalf("want a warning naming eve and gone, then the counts, got %+v", res.Problems)
+	}
+	if got := res.Problems[1].Summary; !strings.Contains(got, "0 to change, 0 to rename, 0 to deactivate, 2 to delete") {
+		t.Fatalf("the counts line is %q", got)
 	}
 	if res.Private.Unmanaged["eve@x.example"] != "7" || res.Private.Unmanaged["gone@x.example"] != "9" {
 		t.Errorf("ids for apply: %v", res.Private.Unmanaged)
@@ -202,6 +205,37 @@ func TestRunBounded(t *testing.T) {
 	for i, w := range writes {
 		if w.user == nil || w.err != nil {
 			t.Fatalf("write %d did not run: %+v", i, w)
+		}
+	}
+}
+
+func TestOutsideFilter(t *testing.T) {
+	t.Parallel()
+	p := person("Ann")
+	p.Attrs[AttrExternalID] = tfproto.Known("00uA")
+	for _, tc := range []struct {
+		filter, email string
+		outside       bool
+	}{
+		{`userName ew "@moby.example"`, "a@moby.example", false},
+		{`userName ew "@moby.example"`, "a@whale.example", true},
+		{`userName ew "@MOBY.example"`, "a@moby.example", false},
+		{`userName sw "safe"`, "saf1@x.example", true},
+		{`userName sw "saf"`, "safe1@x.example", false},
+		{`userName eq "a@x.example" or userName eq "b@x.example"`, "b@x.example", false},
+		{`userName eq "a@x.example" or userName eq "b@x.example"`, "c@x.example", true},
+		{`userName ew "@x.example" and not (userName sw "bot")`, "bot1@x.example", true},
+		{`userName ew "@x.example" and active eq true`, "a@x.example", false},
+		{`userName ew "@y.example" or urn:ietf:params:scim:schemas:extension:docker:2.0:User:dockerOrg eq "moby"`, "a@x.example", false},
+		{`emails[type eq "work"].value ew "@x.example"`, "a@y.example", false},
+		{`externalId eq "00uA"`, "a@y.example", false},
+		{`externalId eq "00ua"`, "a@y.example", true},
+		{`name.familyName eq "X"`, "a@y.example", false},
+		{`userName ew`, "a@y.example", false},
+		{`(userName ew "@x.example"`, "a@y.example", false},
+	} {
+		if got := outsideFilter(tc.filter, tc.email, p); got != tc.outside {
+			t.Errorf("outsideFilter(%s, %s) = %v, want %v", tc.filter, tc.email, got, tc.outside)
 		}
 	}
 }
