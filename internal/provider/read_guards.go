@@ -19,9 +19,6 @@ type scimEndpoint = view.Endpoint
 
 const scimEndpointKey = view.EndpointKey
 
-// tokenFingerprint is what scimEndpoint.Token records of a token.
-func tokenFingerprint(token string) string { return view.Fingerprint(token) }
-
 // scimEndpoint is the endpoint the provider's settings point at now.
 func (d *providerData) scimEndpoint() scimEndpoint { return d.view.Endpoint() }
 
@@ -29,7 +26,7 @@ func (d *providerData) scimEndpoint() scimEndpoint { return d.view.Endpoint() }
 // known after apply: the provider block takes them from a
 // docker_scim_connection that this plan creates, replaces or rotates.
 func (d *providerData) scimSettingsPending() bool {
-	return d != nil && (d.settings.scimBaseURL.unknown || d.settings.scimToken.unknown)
+	return d != nil && d.view.Pending()
 }
 
 // scimEndpointRecord is the JSON recordSCIMEndpoint stores for the current

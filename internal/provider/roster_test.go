@@ -12,8 +12,8 @@ import (
 
 // rosterPerson is one entry of a test roster's users.
 type rosterPerson struct {
-	email, given, family, role, org string
-	inactive                        bool
+	email, given, family, role, org, external string
+	inactive                                  bool
 }
 
 func (p rosterPerson) hcl() string {
@@ -30,6 +30,9 @@ func (p rosterPerson) hcl() string {
 	}
 	if p.org != "" {
 		fmt.Fprintf(&b, "      org_name = %q\n", p.org)
+	}
+	if p.external != "" {
+		fmt.Fprintf(&b, "      external_id = %q\n", p.external)
 	}
 	if p.inactive {
 		b.WriteString("      active = false\n")

@@ -110,21 +110,17 @@ func boolPtr(b bool) *bool { return &b }
 // settings, at most max_parallel_writes in flight; then the unmanaged
 // policy on the people the plan named; then team memberships.
 //
-// Before any write it makes sure the settings (now) are the ones the plan
-// was made through or, when they were pending then, that they reach the
-// roster's people (Confirm); otherwise it returns an error and writes
-// nothing.
+// Before any write it makes sure the settings (now) reach the roster's
+// people when the plan saw them elsewhere (Confirm: the CLIs plan again
+// through the apply's settings, so this holds for a saved plan applied
+// with other settings, and for settings pending at plan); otherwise it
+// returns an error and writes nothing.
 func Apply(ctx context.Context, c *scim.Client, now view.Endpoint, prior, planned, config *Roster, priv *Private) (ApplyResult, error) {
 	if priv == nil {
 		priv = &Private{}
 	}
-	if priv.Through != nil && *priv.Through != now {
-		return ApplyResult{}, errSettingsChangedSincePlan
-	}
-	if priv.Through == nil {
-		if err := Confirm(ctx, c, now, prior, priv.Endpoint); err != nil {
-			return ApplyResult{}, err
-		}
+	if err := Confirm(ctx, c, now, prior, priv.Endpoint); err != nil {
+		return ApplyResult{}, err
 	}
 	var priorKeys map[string]string
 	if prior != nil {
@@ -271,13 +267,6 @@ func Apply(ctx context.Context, c *scim.Client, now view.Endpoint, prior, planne
 	res.State, res.Private = &state, next
 	return res, nil
 }
-
-// errSettingsChangedSincePlan stops an apply whose SCIM settings are not
-// the ones its plan was made through (an environment variable changed
-// between plan and apply of a saved plan).
-var errSettingsChangedSincePlan = errors.New("the provider's SCIM settings (scim_base_url or scim_token) are not " +
-	"the ones the plan was made through, so nothing was written: the plan's people may belong to another " +
-	"connection. Plan again with the settings you mean to apply with")
 
 // conditionalUpdate is the write of a person the roster manages, made as
 // docker_scim_user makes its updates: the user is read first and compared

@@ -138,9 +138,6 @@ type Private struct {
 	// current settings or fails (see Confirm), so one record stands for
 	// all. Nil in state written before it was recorded.
 	Endpoint *view.Endpoint `json:"e,omitempty"`
-	// Through is the endpoint a plan was made through, nil while the
-	// settings were pending: apply refuses to write through another.
-	Through *view.Endpoint `json:"p,omitempty"`
 	// Renamed maps the lower-cased email of each person a plan renames to
 	// their previous email (see Plan).
 	Renamed map[string]string `json:"r,omitempty"`

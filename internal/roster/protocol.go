@@ -530,8 +530,7 @@ func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanReso
 	}
 	res.Private.Endpoint = priv.Endpoint
 	if !pending {
-		// Apply refuses other settings than the ones this plan saw.
-		res.Private.Endpoint, res.Private.Through = &now, &now
+		res.Private.Endpoint = &now // confirmed above
 	}
 	resp.Diagnostics = append(toDiagnostics(res.Problems), claim(p, req, config, res)...)
 	if resp.PlannedState, err = encode(res.Planned); err != nil {

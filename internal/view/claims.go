@@ -162,24 +162,24 @@ func AddConflict(diags *diag.Diagnostics, at path.Path, me Claimant, subject str
 		if typeOf(me) == "docker_scim_user" && typeOf(c.Other) == "docker_scim_user" {
 			summary = "Two docker_scim_user resources for one person"
 		}
-		detail = fmt.Sprintf("%q is declared by this %s and by another resource of this configuration, %s (as %q). "+
+		detail = fmt.Sprintf("%q is declared by this resource, %s, and by another resource of this configuration, %s (as %q). "+
 			"Docker compares user names and group names ignoring case, so both resources would manage the same "+
 			"object and undo each other's changes on every apply. %s",
-			subject, typeOf(me), c.Other.Name, c.Spelling, remedy)
+			subject, me.Name, c.Other.Name, c.Spelling, remedy)
 	case ActsOnDeclared:
 		summary = "The unmanaged policy would act on a person another resource declares"
-		detail = fmt.Sprintf("This roster's scope holds %q, which it does not list, so unmanaged = %q would %s them; "+
-			"but another resource of this configuration declares them: %s. Each apply would undo the other. "+
+		detail = fmt.Sprintf("The scope of this resource, %s, holds %q, which it does not list, so unmanaged = %q would "+
+			"%s them; but another resource of this configuration declares them: %s. Each apply would undo the other. "+
 			"Narrow this roster's filter so that its scope leaves out the other resource's people, list the person "+
 			"in this roster instead of there, or set unmanaged = \"ignore\".",
-			subject, c.Verb, c.Verb, c.Other.Name)
+			me.Name, subject, c.Verb, c.Verb, c.Other.Name)
 	case DeclaredActedOn:
 		summary = "A person this resource declares would be " + c.Verb + "d by another roster"
-		detail = fmt.Sprintf("%q is declared by this %s, but it is in the scope of another resource of this "+
+		detail = fmt.Sprintf("%q is declared by this resource, %s, but it is in the scope of another resource of this "+
 			"configuration, %s, which does not list them, and whose unmanaged = %q would %s them. Each apply would "+
 			"undo the other. Narrow that roster's filter so that its scope leaves out this person, list the person "+
 			"there instead of here, or set its unmanaged = \"ignore\".",
-			subject, typeOf(me), c.Other.Name, c.Verb, c.Verb)
+			subject, me.Name, c.Other.Name, c.Verb, c.Verb)
 	}
 	diags.AddAttributeError(at, summary, detail)
 }
