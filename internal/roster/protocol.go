@@ -95,7 +95,8 @@ func schema() *tfprotov6.Schema {
 		Description: "A set of SCIM users of one SSO connection, managed as a whole from one resource: the people of an " +
 			"identity provider's export, kept exactly as listed, with the users it does not list shown and, if asked, " +
 			"deactivated or deleted.\n\n" +
-			"Each person is a `user` block labelled by their email, with the settings of `docker_scim_user`. A plan " +
+			"Each person is a `user` block labelled by their email, with the settings of `docker_scim_user`. A removed " +
+			"and an added block that share an `external_id` are one person renamed: their account is kept. A plan " +
 			"that changes two people shows those two blocks; apply sends one request per changed person with only the changed attributes, at most " +
 			"`max_parallel_writes` at a time, through the provider's shared client (rate limit, retries). A failed " +
 			"write fails only its person: state keeps every write that succeeded, and the next apply does what is left.\n\n" +
@@ -106,7 +107,8 @@ func schema() *tfprotov6.Schema {
 				Description: "The roster's scope: `filter`, or `*` when it covers every user."},
 			{Name: "filter", Type: tftypes.String, Optional: true, DescriptionKind: md,
 				Description: "SCIM filter scoping the roster, e.g. `userName ew \"@moby.example\"`; every user of the " +
-					"connection when unset. Several rosters can split one connection. Every listed person should match it."},
+					"connection when unset. Several rosters can split one connection. Every listed person must match it: " +
+					"one the filter certainly excludes is an error at plan time."},
 			{Name: "unmanaged", Type: tftypes.String, Optional: true, Computed: true, DescriptionKind: md,
 				Description: "What happens to users in scope that the roster does not list, including people removed " +
 					"from it: `ignore` (the default: left as they are, and named in " +

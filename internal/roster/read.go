@@ -63,13 +63,12 @@ func PersonFrom(u *scim.User) *Person {
 // and unmanaged_users is recomputed. Teams are read one group each.
 //
 // now is the endpoint the settings point at: when the roster was last seen
-// elsewhere, Confirm makes sure they still reach its people first.
+// elsewhere, they must still reach its people: a person the listing finds
+// with the id state holds confirms them, else Confirm looks people up by id,
+// before anything is dropped.
 func Read(ctx context.Context, c *scim.Client, now view.Endpoint, state *Roster, priv *Private) (*Roster, *Private, error) {
 	if priv == nil {
 		priv = &Private{}
-	}
-	if err := Confirm(ctx, c, now, state, priv.Endpoint); err != nil {
-		return nil, nil, err
 	}
 	out := *state
 	out.Users = make(map[string]*Person, len(state.Users))
@@ -98,6 +97,15 @@ func Read(ctx context.Context, c *scim.Client, now view.Endpoint, state *Roster,
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	confirmed := false
+	for k, id := range out.IDs {
+		confirmed = confirmed || id == state.IDs[k]
+	}
+	if !confirmed {
+		if err := Confirm(ctx, c, now, state, priv.Endpoint); err != nil {
+			return nil, nil, err
+		}
 	}
 	for _, k := range sortedKeys(state.Users) {
 		if _, seen := out.Users[k]; seen {
@@ -156,24 +164,43 @@ func (e *EndpointChangedError) Error() string {
 // roster's people: the first person found by their id confirms the same
 // connection (a rotated token, another spelling of the URL), and the first
 // not found fails with *EndpointChangedError before anything is dropped
-// or written. A roster without people confirms nothing and passes.
+// or written. It asks for at most confirmTries people, so that a person
+// deleted outside Terraform does not pass for another connection while a
+// roster of thousands under a wrong token costs a few requests. A roster
+// without people confirms nothing and passes.
 func Confirm(ctx context.Context, c *scim.Client, now view.Endpoint, r *Roster, was *view.Endpoint) error {
 	if r == nil || was == nil || *was == now {
 		return nil
 	}
+	var missing string
+	tries := 0
 	for _, k := range sortedKeys(r.Users) {
 		id := r.IDs[k].Value()
 		if id == "" {
 			continue
 		}
 		_, err := c.GetUser(ctx, id)
-		if errors.Is(err, httpx.ErrNotFound) {
-			return &EndpointChangedError{Was: *was, Subject: fmt.Sprintf("SCIM user %q", k)}
+		switch {
+		case err == nil:
+			return nil
+		case !errors.Is(err, httpx.ErrNotFound):
+			return err
 		}
-		return err
+		if missing == "" {
+			missing = k
+		}
+		if tries++; tries == confirmTries {
+			break
+		}
 	}
-	return nil
+	if missing == "" {
+		return nil
+	}
+	return &EndpointChangedError{Was: *was, Subject: fmt.Sprintf("SCIM user %q of this roster", missing)}
 }
+
+// confirmTries is how many people Confirm looks up at most.
+const confirmTries = 3
 
 // readTeam returns the emails of the members of group team, spelled as
 // prior spells them where it names the same person.
