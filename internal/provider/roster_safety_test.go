@@ -46,7 +46,8 @@ func usersThrough(t *testing.T, h *testHub, token string) map[string]bool {
 // what it printed with white space made single spaces.
 func (r *rosterRun) fails(env []string, args ...string) string {
 	r.t.Helper()
-	res := r.w.run(env, append(args, "-no-color", "-input=false")...)
+	// Flags go before a saved plan's file name.
+	res := r.w.run(env, append([]string{args[0], "-no-color", "-input=false"}, args[1:]...)...)
 	if res.err == nil {
 		r.t.Fatalf("%s succeeded, want an error:\n%s", strings.Join(args, " "), res.output())
 	}
@@ -325,8 +326,8 @@ func TestAccRosterSafety_personOutsideFilter(t *testing.T) {
 	ps := []rosterPerson{{email: "in@moby.example"}, {email: "out@whale.example"}}
 	r := newRosterRun(t, h, rosterHCL(ps, "  filter = \"userName ew \\\"@moby.example\\\"\"\n"))
 	out := r.fails(r.env, "plan")
-	if !strings.Contains(out, "Person outside the roster's filter") || !strings.Contains(out, `user "out@whale.example"`) ||
-		strings.Contains(out, `"in@moby.example" does not match`) {
+	if !strings.Contains(out, "Person outside the roster's filter") || !strings.Contains(out, `"out@whale.example" does not match`) ||
+		!strings.Contains(out, "with docker_scim_roster.people") || strings.Contains(out, `"in@moby.example" does not match`) {
 		t.Fatalf("the plan does not point at the person outside the filter:\n%s", out)
 	}
 	h.checkNoRequests(t)
