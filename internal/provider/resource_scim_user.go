@@ -17,7 +17,7 @@ import (
 
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
-	"github.com/dockerscim/terraform-provider-docker/internal/roster"
+	"github.com/dockerscim/terraform-provider-docker/internal/person"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"github.com/dockerscim/terraform-provider-docker/internal/validators"
@@ -36,9 +36,6 @@ import (
 // framework's format.
 
 const scimUserTypeName = "docker_scim_user"
-
-// Roles Docker's SCIM extension accepts in dockerRole.
-var dockerRoles = []string{"member", "editor", "owner"}
 
 // What on_destroy may say.
 const (
@@ -62,22 +59,11 @@ var scimUserValidators = map[string][]validator.String{
 	"family_name":  {stringvalidator.LengthAtLeast(1)},
 	"external_id":  {stringvalidator.LengthAtLeast(1)},
 	"display_name": {stringvalidator.LengthAtLeast(1)},
-	"role":         {stringvalidator.OneOf(dockerRoles...)},
+	"role":         {stringvalidator.OneOf(person.Roles...)},
 	"org_name":     {validators.DockerName("organization")},
 	"team_name":    {validators.DockerName("team")},
 	"on_destroy":   {stringvalidator.OneOf(onDestroyDelete, onDestroyDeactivate)},
 }
-
-var idpOwnedDescriptions = func() (d [numIdPOwned]string) {
-	d[idpGivenName] = "First name (`name.givenName`)."
-	d[idpFamilyName] = "Surname (`name.familyName`)."
-	d[idpExternalID] = "Identifier of the user in the identity provider (`externalId`)."
-	d[idpDisplayName] = "Display name (`displayName`). Docker sets it to the user's Docker ID when nobody else does."
-	d[idpRole] = "Role in the organization (Docker's `dockerRole`): `member`, `editor` or `owner`. A new user gets `member` when it is not set."
-	d[idpOrgName] = "Organization the user joins (Docker's `dockerOrg`), overriding the SSO connection's default organization. It must be covered by the connection."
-	d[idpTeamName] = "Team the user joins (Docker's `dockerTeam`); Docker creates it when missing. To manage a team's whole membership, use `docker_group_mapping` instead."
-	return d
-}()
 
 func scimUserSchema() *tfprotov6.Schema {
 	md := tfprotov6.StringKindMarkdown
@@ -104,10 +90,11 @@ func scimUserSchema() *tfprotov6.Schema {
 				"and removes them from the organization; `deactivate` keeps the SCIM user but inactive, as Okta does " +
 				"when a person is unassigned."},
 	}
-	attrs = append(attrs, roster.PersonAttributes(func(i int) string {
-		return idpOwnedDescriptions[i] + " When the configuration does not set it, it is not managed: Terraform " +
-			"neither removes nor resets what the identity provider or Docker set, and reports it. Removing it from " +
-			"a configuration that set it removes it on the server."
+	attrs = append(attrs, person.SchemaAttributes(func(i int) string {
+		if i == idpTeamName {
+			return "To manage a team's whole membership, use `docker_group_mapping` instead."
+		}
+		return ""
 	})...)
 	return &tfprotov6.Schema{Version: 0, Block: &tfprotov6.SchemaBlock{
 		Attributes:      attrs,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
+	"github.com/dockerscim/terraform-provider-docker/internal/person"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"github.com/dockerscim/terraform-provider-docker/internal/view"
@@ -66,41 +67,22 @@ func runBounded(ctx context.Context, n int, writes []*write) {
 	wg.Wait()
 }
 
-// desiredUser is the SCIM user a planned entry describes. A display_name
-// planned unknown keeps what the server holds (current), unless the
-// configuration gave it back, when it is removed (Docker's default).
+// desiredUser is the SCIM user a planned entry describes (person.ToUser).
+// A display_name planned unknown keeps what the server holds (current),
+// unless the configuration gave it back, when it is removed (Docker's
+// default); the id and the spelling of the userName are current's.
 func desiredUser(key string, p *Person, current *scim.User, giveBackDisplay bool) *scim.User {
-	u := &scim.User{
-		UserName:    key,
-		ExternalID:  p.Attrs[AttrExternalID].Value(),
-		DisplayName: p.Attrs[AttrDisplayName].Value(),
-		Active:      boolPtr(p.Active.Null || p.Active.Unknown || p.Active.V),
+	u := person.ToUser(key, "", p)
+	if current == nil {
+		return u
 	}
-	if p.Attrs[AttrDisplayName].Unknown && current != nil && !giveBackDisplay {
+	if p.Attrs[AttrDisplayName].Unknown && !giveBackDisplay {
 		u.DisplayName = current.DisplayName
 	}
-	if g, f := p.Attrs[AttrGivenName].Value(), p.Attrs[AttrFamilyName].Value(); g != "" || f != "" {
-		u.Name = &scim.Name{GivenName: g, FamilyName: f}
+	u.ID = current.ID
+	if strings.EqualFold(current.UserName, key) {
+		u.UserName = current.UserName
 	}
-	role := p.Attrs[AttrRole].Value()
-	if role == "" {
-		role = "member"
-	}
-	u.Docker = &scim.DockerExtension{Role: role, Org: p.Attrs[AttrOrgName].Value(), Team: p.Attrs[AttrTeamName].Value()}
-	if current != nil {
-		u.ID = current.ID
-		if strings.EqualFold(current.UserName, key) {
-			u.UserName = current.UserName
-		}
-	}
-	return u
-}
-
-// UserFromState is the SCIM user that state says key (the userName) and
-// id are, with the settings p: what docker_scim_user sends as well.
-func UserFromState(key, id string, p *Person) *scim.User {
-	u := desiredUser(key, p, nil, false)
-	u.ID = id
 	return u
 }
 
@@ -133,7 +115,7 @@ func Apply(ctx context.Context, c *scim.Client, now view.Endpoint, prior, planne
 		pk, managed := priorKeys[lower]
 		switch {
 		case managed:
-			recorded := UserFromState(pk, prior.IDs[pk].Value(), prior.Users[pk])
+			recorded := person.ToUser(pk, prior.IDs[pk].Value(), prior.Users[pk])
 			giveBack := priv.Configured[lower]&(1<<AttrDisplayName) != 0
 			if len(scim.UserPatchOps(recorded, desiredUser(k, p, recorded, giveBack))) == 0 {
 				continue
@@ -204,7 +186,7 @@ func Apply(ctx context.Context, c *scim.Client, now view.Endpoint, prior, planne
 				if w.seen != nil {
 					// A lost update: state records what the server holds,
 					// so the next plan shows the real difference.
-					state.Users[w.key] = PersonFrom(w.seen)
+					state.Users[w.key] = person.FromUser(w.seen)
 				}
 			}
 			if old := priv.Renamed[lower]; old != "" && prior != nil {
@@ -281,7 +263,7 @@ func conditionalUpdate(ctx context.Context, c *scim.Client, w *write, recorded *
 	if err != nil {
 		return nil, err
 	}
-	if changedOnServer(PersonFrom(current), was, cfg) || !strings.EqualFold(current.UserName, recorded.UserName) {
+	if changedOnServer(person.FromUser(current), was, cfg) || !strings.EqualFold(current.UserName, recorded.UserName) {
 		w.seen = current
 		return nil, fmt.Errorf("%w: the user was changed outside Terraform since it was read", httpx.ErrPreconditionFailed)
 	}
@@ -323,7 +305,7 @@ func hasUnknown(p *Person) bool {
 // settle is a planned entry with its unknown values taken from what the
 // server holds after the write.
 func settle(planned *Person, u *scim.User) *Person {
-	server := PersonFrom(u)
+	server := person.FromUser(u)
 	out := *planned
 	for i, a := range out.Attrs {
 		if a.Unknown {

@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dockerscim/terraform-provider-docker/internal/person"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"github.com/dockerscim/terraform-provider-docker/internal/view"
 )
@@ -31,26 +32,24 @@ type (
 	Int  = tfproto.Int
 )
 
-// The settings of one person, the same as docker_scim_user's.
+// The settings of one person: the person model's (internal/person), which
+// docker_scim_user shares.
 const (
-	AttrGivenName = iota
-	AttrFamilyName
-	AttrDisplayName
-	AttrExternalID
-	AttrRole
-	AttrOrgName
-	AttrTeamName
-	NumAttrs
+	AttrGivenName   = person.GivenName
+	AttrFamilyName  = person.FamilyName
+	AttrDisplayName = person.DisplayName
+	AttrExternalID  = person.ExternalID
+	AttrRole        = person.Role
+	AttrOrgName     = person.OrgName
+	AttrTeamName    = person.TeamName
+	NumAttrs        = person.NumAttrs
 )
 
 // AttrNames are the schema names of a person's string settings, by index.
-var AttrNames = [NumAttrs]string{"given_name", "family_name", "display_name", "external_id", "role", "org_name", "team_name"}
+var AttrNames = person.Names
 
 // Person is one entry of users: the settings of one SCIM user.
-type Person struct {
-	Attrs  [NumAttrs]Str
-	Active Bool
-}
+type Person = person.Person
 
 // Roster is the whole resource: configuration, plan or state.
 type Roster struct {

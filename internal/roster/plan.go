@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"slices"
 	"strings"
 
+	"github.com/dockerscim/terraform-provider-docker/internal/person"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"github.com/dockerscim/terraform-provider-docker/internal/validators"
 )
 
@@ -23,8 +24,6 @@ type Problem struct {
 func errorAt(path []string, summary, detail string) Problem {
 	return Problem{Summary: summary, Detail: detail, Path: path}
 }
-
-var roles = []string{"member", "editor", "owner"}
 
 // Validate checks a configuration without the server. Unknown values pass.
 func Validate(c *Roster) []Problem {
@@ -63,7 +62,7 @@ func Validate(c *Roster) []Problem {
 					"one by one on every refresh. Fix the email, or widen the filter so that it covers every person "+
 					"the roster lists.", k, scopeText(f))))
 		}
-		if r := p.Attrs[AttrRole]; !r.Null && !r.Unknown && !slices.Contains(roles, r.V) {
+		if r := p.Attrs[AttrRole]; !r.Null && !r.Unknown && !slices.Contains(person.Roles, r.V) {
 			out = append(out, errorAt(append(at, "role"), "Invalid role",
 				fmt.Sprintf("role must be member, editor or owner, got %q.", r.V)))
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
+	"github.com/dockerscim/terraform-provider-docker/internal/person"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"github.com/dockerscim/terraform-provider-docker/internal/view"
@@ -56,40 +57,15 @@ var (
 	}}
 )
 
-var personDescriptions = [NumAttrs]string{
-	"First name (`name.givenName`).",
-	"Surname (`name.familyName`).",
-	"Display name (`displayName`). Docker sets it to the user's Docker ID when nobody else does.",
-	"Identifier of the user in the identity provider (`externalId`).",
-	"Role in the organization (Docker's `dockerRole`): `member`, `editor` or `owner`. A new user gets `member` when it is not set.",
-	"Organization the user joins (Docker's `dockerOrg`), overriding the SSO connection's default organization. It must be covered by the connection.",
-	"Team the user joins (Docker's `dockerTeam`); Docker creates it when missing.",
-}
-
-const idpOwned = " When not set, it is not managed: Terraform neither removes nor resets what the identity provider or " +
-	"Docker set, and reports it. Removing it from a configuration that set it removes it on the server."
-
-// PersonAttributes are the schema attributes of a person's string
-// settings (AttrNames, Optional and Computed), described by describe:
-// the roster's and docker_scim_user's.
-func PersonAttributes(describe func(i int) string) []*tfprotov6.SchemaAttribute {
-	out := make([]*tfprotov6.SchemaAttribute, 0, NumAttrs+1)
-	for i, name := range AttrNames {
-		out = append(out, &tfprotov6.SchemaAttribute{Name: name, Type: tftypes.String, Optional: true, Computed: true,
-			Description: describe(i), DescriptionKind: tfprotov6.StringKindMarkdown})
-	}
-	return out
-}
-
 func schema() *tfprotov6.Schema {
 	md := tfprotov6.StringKindMarkdown
-	person := PersonAttributes(func(i int) string { return personDescriptions[i] + idpOwned })
-	person = append(person, &tfprotov6.SchemaAttribute{Name: "active", Type: tftypes.Bool, Optional: true, Computed: true,
+	attrs := person.SchemaAttributes(func(int) string { return "" })
+	attrs = append(attrs, &tfprotov6.SchemaAttribute{Name: "active", Type: tftypes.Bool, Optional: true, Computed: true,
 		Description: "Whether the user is active. `false` deactivates them (removed from the organization, SCIM user kept). " +
 			"Defaults to `true`: listing a person means they have access.", DescriptionKind: md})
 	return &tfprotov6.Schema{Version: 0, Block: &tfprotov6.SchemaBlock{
 		BlockTypes: []*tfprotov6.SchemaNestedBlock{{TypeName: "user", Nesting: tfprotov6.SchemaNestedBlockNestingModeMap,
-			Block: &tfprotov6.SchemaBlock{Attributes: person, DescriptionKind: md,
+			Block: &tfprotov6.SchemaBlock{Attributes: attrs, DescriptionKind: md,
 				Description: "A person, labelled by email (their SCIM `userName`, compared ignoring case)."}}},
 		DescriptionKind: md,
 		Description: "A set of SCIM users of one SSO connection, managed as a whole from one resource: the people of an " +

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
+	"github.com/dockerscim/terraform-provider-docker/internal/person"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"github.com/dockerscim/terraform-provider-docker/internal/view"
@@ -27,33 +28,10 @@ func ListerFor(c *scim.Client) Lister {
 	return func(ctx context.Context, filter string) (map[string]Found, error) {
 		out := map[string]Found{}
 		err := listScope(ctx, c, filter, func(u *scim.User) {
-			out[strings.ToLower(u.UserName)] = Found{UserName: u.UserName, ID: u.ID, Active: u.IsActive(), Person: PersonFrom(u)}
+			out[strings.ToLower(u.UserName)] = Found{UserName: u.UserName, ID: u.ID, Active: u.IsActive(), Person: person.FromUser(u)}
 		})
 		return out, err
 	}
-}
-
-// PersonFrom is what the server holds of u, as a users entry.
-func PersonFrom(u *scim.User) *Person {
-	p := &Person{Active: Bool{V: u.IsActive()}}
-	for i := range p.Attrs {
-		p.Attrs[i] = tfproto.NullStr()
-	}
-	p.Attrs[AttrDisplayName] = tfproto.OrNull(u.DisplayName)
-	p.Attrs[AttrExternalID] = tfproto.OrNull(u.ExternalID)
-	p.Attrs[AttrRole] = tfproto.Known("member")
-	if u.Name != nil {
-		p.Attrs[AttrGivenName] = tfproto.OrNull(u.Name.GivenName)
-		p.Attrs[AttrFamilyName] = tfproto.OrNull(u.Name.FamilyName)
-	}
-	if u.Docker != nil {
-		if u.Docker.Role != "" {
-			p.Attrs[AttrRole] = tfproto.Known(u.Docker.Role)
-		}
-		p.Attrs[AttrOrgName] = tfproto.OrNull(u.Docker.Org)
-		p.Attrs[AttrTeamName] = tfproto.OrNull(u.Docker.Team)
-	}
-	return p
 }
 
 // Read refreshes state from one listing of the scope: each listed person
@@ -83,7 +61,7 @@ func Read(ctx context.Context, c *scim.Client, now view.Endpoint, state *Roster,
 	err := listScope(ctx, c, state.filter(), func(u *scim.User) {
 		lower := strings.ToLower(u.UserName)
 		if k, ok := keys[lower]; ok {
-			out.Users[k] = PersonFrom(u)
+			out.Users[k] = person.FromUser(u)
 			out.IDs[k] = tfproto.Known(u.ID)
 			nameByID[u.ID] = k
 			return
@@ -122,7 +100,7 @@ func Read(ctx context.Context, c *scim.Client, now view.Endpoint, state *Roster,
 		if err != nil {
 			return nil, nil, err
 		}
-		out.Users[k] = PersonFrom(u)
+		out.Users[k] = person.FromUser(u)
 		out.IDs[k] = tfproto.Known(u.ID)
 		nameByID[u.ID] = k
 	}
@@ -260,7 +238,7 @@ func Import(ctx context.Context, c *scim.Client, importID string) (*Roster, *Pri
 		r.Filter = tfproto.NullStr()
 	}
 	err := listScope(ctx, c, r.filter(), func(u *scim.User) {
-		r.Users[u.UserName] = PersonFrom(u)
+		r.Users[u.UserName] = person.FromUser(u)
 		r.IDs[u.UserName] = tfproto.Known(u.ID)
 	})
 	if err != nil {

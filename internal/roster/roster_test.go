@@ -12,7 +12,7 @@ import (
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 )
 
-func person(given string) *Person {
+func testPerson(given string) *Person {
 	p := &Person{Active: Bool{Null: true}}
 	for i := range p.Attrs {
 		p.Attrs[i] = tfproto.NullStr()
@@ -24,7 +24,7 @@ func person(given string) *Person {
 }
 
 func serverPerson(given, display string) *Person {
-	p := person(given)
+	p := testPerson(given)
 	p.Attrs[AttrRole] = tfproto.Known("member")
 	p.Attrs[AttrDisplayName] = tfproto.OrNull(display)
 	p.Active = Bool{V: true}
@@ -53,12 +53,12 @@ func TestValidate(t *testing.T) {
 		r    *Roster
 		want string // substring of the first problem's summary; "" for none
 	}{
-		{"ok", &Roster{Users: map[string]*Person{"a@x.example": person("A")}}, ""},
-		{"not an email", &Roster{Users: map[string]*Person{"nobody": person("")}}, "Invalid email"},
-		{"same person twice", &Roster{Users: map[string]*Person{"a@x.example": person(""), "A@x.example": person("")}}, "One person listed twice"},
+		{"ok", &Roster{Users: map[string]*Person{"a@x.example": testPerson("A")}}, ""},
+		{"not an email", &Roster{Users: map[string]*Person{"nobody": testPerson("")}}, "Invalid email"},
+		{"same person twice", &Roster{Users: map[string]*Person{"a@x.example": testPerson(""), "A@x.example": testPerson("")}}, "One person listed twice"},
 		{"bad policy", &Roster{Unmanaged: tfproto.Known("purge")}, "Invalid unmanaged policy"},
 		{"too parallel", &Roster{MaxParallelWrites: Int{V: 1000}}, "Invalid max_parallel_writes"},
-		{"team member not listed", &Roster{Users: map[string]*Person{"a@x.example": person("")},
+		{"team member not listed", &Roster{Users: map[string]*Person{"a@x.example": testPerson("")},
 			Teams: map[string][]string{"moby:dev": {"b@x.example"}}}, "Team member not listed"},
 		{"team key", &Roster{Teams: map[string][]string{"dev": {}}}, "Invalid team key"},
 		{"unknown users pass", &Roster{UsersUnknown: true}, ""},
@@ -91,7 +91,7 @@ func TestPlanOwnership(t *testing.T) {
 		UnmanagedUsers: []string{},
 	}
 	config := &Roster{Filter: tfproto.NullStr(), Unmanaged: tfproto.NullStr(), MaxParallelWrites: Int{Null: true},
-		Users: map[string]*Person{"a@x.example": person(""), "b@x.example": person(""), "c@x.example": person("Cy")}}
+		Users: map[string]*Person{"a@x.example": testPerson(""), "b@x.example": testPerson(""), "c@x.example": testPerson("Cy")}}
 	priv := &Private{Configured: map[string]uint8{"b@x.example": 1 << AttrGivenName}}
 	res, err := Plan(context.Background(), prior, config, priv, noList)
 	if err != nil {
@@ -122,7 +122,7 @@ func TestPlanUnmanagedDelete(t *testing.T) {
 		UnmanagedUsers: []string{"eve@x.example"},
 	}
 	config := &Roster{Filter: tfproto.NullStr(), Unmanaged: tfproto.Known(PolicyDelete), MaxParallelWrites: Int{Null: true},
-		Users: map[string]*Person{"a@x.example": person("")}}
+		Users: map[string]*Person{"a@x.example": testPerson("")}}
 	priv := &Private{Unmanaged: map[string]string{"eve@x.example": "7"}}
 	res, err := Plan(context.Background(), prior, config, priv, noList)
 	if err != nil {
@@ -165,7 +165,7 @@ func TestPlanCreateAdopts(t *testing.T) {
 		}, nil
 	}
 	config := &Roster{Filter: tfproto.NullStr(), Unmanaged: tfproto.NullStr(), MaxParallelWrites: Int{Null: true},
-		Users: map[string]*Person{"a@x.example": person("")}}
+		Users: map[string]*Person{"a@x.example": testPerson("")}}
 	res, err := Plan(context.Background(), nil, config, nil, list)
 	if err != nil {
 		t.Fatal(err)
@@ -211,7 +211,7 @@ func TestRunBounded(t *testing.T) {
 
 func TestOutsideFilter(t *testing.T) {
 	t.Parallel()
-	p := person("Ann")
+	p := testPerson("Ann")
 	p.Attrs[AttrExternalID] = tfproto.Known("00uA")
 	for _, tc := range []struct {
 		filter, email string

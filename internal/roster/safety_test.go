@@ -71,7 +71,7 @@ func endpoint(info mockhub.Info, token string) view.Endpoint {
 // applied is a roster of two people created through c.
 func applied(t *testing.T, c *scim.Client, now view.Endpoint) (*Roster, *Private) {
 	t.Helper()
-	config := withNulls(&Roster{Users: map[string]*Person{"ann@moby.example": person("Ann"), "bob@moby.example": person("Bob")}})
+	config := withNulls(&Roster{Users: map[string]*Person{"ann@moby.example": testPerson("Ann"), "bob@moby.example": testPerson("Bob")}})
 	plan, err := Plan(context.Background(), nil, config, nil, ListerFor(c))
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestApplyUpdatesAreConditional(t *testing.T) {
 	state, priv := applied(t, c, now)
 	ctx := context.Background()
 
-	config := withNulls(&Roster{Users: map[string]*Person{"ann@moby.example": person("Annie"), "bob@moby.example": person("Bobby")}})
+	config := withNulls(&Roster{Users: map[string]*Person{"ann@moby.example": testPerson("Annie"), "bob@moby.example": testPerson("Bobby")}})
 	plan, err := Plan(ctx, state, config, priv, ListerFor(c))
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +174,7 @@ func TestRenameByExternalID(t *testing.T) {
 	_, info, c := hub(t)
 	now := endpoint(info, info.SCIMToken)
 	ctx := context.Background()
-	old := person("Margaret")
+	old := testPerson("Margaret")
 	old.Attrs[AttrExternalID] = tfproto.Known("00uMH")
 	config := withNulls(&Roster{Unmanaged: tfproto.Known(PolicyDelete), Users: map[string]*Person{"margaret.hamilton@moby.example": old}})
 	plan, _ := Plan(ctx, nil, config, nil, ListerFor(c))
