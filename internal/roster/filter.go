@@ -93,10 +93,10 @@ func (f *filterParser) word() string {
 		return ""
 	}
 	start := f.pos
-	switch c := f.in[f.pos]; {
-	case c == '(' || c == ')':
+	switch f.in[f.pos] {
+	case '(', ')':
 		f.pos++
-	case c == '"':
+	case '"':
 		f.pos++
 		for f.pos < len(f.in) && f.in[f.pos] != '"' {
 			if f.in[f.pos] == '\\' {
@@ -178,9 +178,9 @@ func (f *filterParser) unary() (tri, bool) {
 	if op == "" || lit == "" {
 		return triUnknown, false
 	}
-	want, comparable := literal(lit)
+	want, ok := literal(lit)
 	got, known := f.value(w)
-	if !known || !comparable {
+	if !known || !ok {
 		return triUnknown, true
 	}
 	if !strings.EqualFold(w, "externalId") {
