@@ -8,6 +8,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
 	"github.com/dockerscim/terraform-provider-docker/internal/person"
@@ -16,13 +19,13 @@ import (
 	"github.com/dockerscim/terraform-provider-docker/internal/view"
 )
 
-// ApplyResult is the state an apply leaves, with a Problem per failed
+// ApplyResult is the state an apply leaves, with a diagnostic per failed
 // write. State records every write that succeeded, so the next plan shows
 // only what is left. State is nil when the roster was destroyed.
 type ApplyResult struct {
 	State    *Roster
 	Private  *Private
-	Problems []Problem
+	Problems diag.Diagnostics
 }
 
 // write is one request-level change to one person.
@@ -204,7 +207,7 @@ func Apply(ctx context.Context, c *scim.Client, now view.Endpoint, prior, planne
 		next.Configured[lower] = configuredBits(config.Users[w.key])
 	}
 	if notStarted > 0 {
-		res.Problems = append(res.Problems, errorAt(nil, "Apply stopped",
+		res.Problems = append(res.Problems, errorAt(path.Empty(), "Apply stopped",
 			fmt.Sprintf("The apply was stopped with %d of %d writes not started. State records every write that "+
 				"finished; run apply again to do the rest.", notStarted, len(writes))))
 	}
@@ -221,7 +224,7 @@ func Apply(ctx context.Context, c *scim.Client, now view.Endpoint, prior, planne
 		if state.UnmanagedUsersUnknown {
 			listed, err := ListerFor(c)(ctx, planned.filter())
 			if err != nil {
-				res.Problems = append(res.Problems, errorAt([]string{"unmanaged_users"}, "Error listing SCIM users", err.Error()))
+				res.Problems = append(res.Problems, errorAt(path.Root("unmanaged_users"), "Error listing SCIM users", err.Error()))
 			}
 			state.UnmanagedUsers = []string{}
 			keys := state.keysByLower()
@@ -375,25 +378,25 @@ func updateUser(ctx context.Context, c *scim.Client, current, desired *scim.User
 }
 
 // writeProblem names the person and carries the server's reason.
-func writeProblem(w *write, p *Person) Problem {
-	path := []string{"user", "[" + w.key + "]"}
+func writeProblem(w *write, p *Person) diag.Diagnostic {
+	at := path.Root("user").AtMapKey(w.key)
 	if p == nil {
-		path = []string{"unmanaged"}
+		at = path.Root("unmanaged")
 	}
 	if p != nil && scim.IsOrgOutOfScope(w.err) {
-		return errorAt(append(path, "org_name"), diagnostics.Summary(w.call()),
+		return errorAt(at.AtName("org_name"), diagnostics.Summary(w.call()),
 			fmt.Sprintf("Couldn't %s SCIM user %q: Docker refused org_name = %q. An SSO connection provisions only its "+
 				"own organization, or the organizations of its company.\n\nDocker answered: %s",
 				w.action, w.key, p.Attrs[AttrOrgName].Value(), w.err))
 	}
-	return errorAt(path, diagnostics.Summary(w.call()), diagnostics.Detail(w.call(), w.err))
+	return errorAt(at, diagnostics.Summary(w.call()), diagnostics.Detail(w.call(), w.err))
 }
 
 // applyTeams makes each team the configuration names hold exactly its
 // listed people: the group's members are read, and only the difference is
 // sent, in batches. Teams the configuration stops naming are left as they
 // are. A team that fails keeps its prior value in state.
-func applyTeams(ctx context.Context, c *scim.Client, prior, state *Roster) []Problem {
+func applyTeams(ctx context.Context, c *scim.Client, prior, state *Roster) diag.Diagnostics {
 	if state.Teams == nil {
 		return nil
 	}
@@ -401,7 +404,7 @@ func applyTeams(ctx context.Context, c *scim.Client, prior, state *Roster) []Pro
 	for k, id := range state.IDs {
 		idOf[strings.ToLower(k)] = id.Value()
 	}
-	var problems []Problem
+	var problems diag.Diagnostics
 	teams := make(map[string][]string, len(state.Teams))
 	for _, team := range sortedKeys(state.Teams) {
 		var want, members []string
@@ -413,7 +416,7 @@ func applyTeams(ctx context.Context, c *scim.Client, prior, state *Roster) []Pro
 		}
 		err := setTeam(ctx, c, team, want)
 		if err != nil {
-			problems = append(problems, errorAt([]string{"teams", "[" + team + "]"}, "Error updating team",
+			problems = append(problems, errorAt(path.Root("teams").AtMapKey(team), "Error updating team",
 				diagnostics.Detail(diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionUpdate, What: "SCIM group", ID: team}, err)))
 			if prior != nil && prior.Teams != nil {
 				if before, ok := prior.Teams[team]; ok {

@@ -7,37 +7,38 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
 	"github.com/dockerscim/terraform-provider-docker/internal/person"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"github.com/dockerscim/terraform-provider-docker/internal/validators"
 )
 
-// Problem is a diagnostic in plain terms: protocol.go turns it into one.
-type Problem struct {
-	Warning bool
-	Summary string
-	Detail  string
-	// Path names the attribute: attribute names, and map keys as "[key]".
-	Path []string
-}
-
-func errorAt(path []string, summary, detail string) Problem {
-	return Problem{Summary: summary, Detail: detail, Path: path}
+// errorAt is an error diagnostic on the attribute at p, or on the resource
+// when p is empty. The roster's diagnostics are the framework's diag values
+// that internal/diagnostics and the validators write: tfproto.FromFramework
+// turns all of them into protocol diagnostics, in one place.
+func errorAt(p path.Path, summary, detail string) diag.Diagnostic {
+	if len(p.Steps()) == 0 {
+		return diag.NewErrorDiagnostic(summary, detail)
+	}
+	return diag.NewAttributeErrorDiagnostic(p, summary, detail)
 }
 
 // Validate checks a configuration without the server. Unknown values pass.
-func Validate(c *Roster) []Problem {
-	var out []Problem
+func Validate(c *Roster) diag.Diagnostics {
+	var out diag.Diagnostics
 	if p := c.Unmanaged; !p.Null && !p.Unknown && !slices.Contains([]string{PolicyIgnore, PolicyDeactivate, PolicyDelete}, p.V) {
-		out = append(out, errorAt([]string{"unmanaged"}, "Invalid unmanaged policy",
+		out = append(out, errorAt(path.Root("unmanaged"), "Invalid unmanaged policy",
 			fmt.Sprintf("unmanaged must be %q, %q or %q, got %q.", PolicyIgnore, PolicyDeactivate, PolicyDelete, p.V)))
 	}
 	if n := c.MaxParallelWrites; !n.Null && !n.Unknown && (n.V < 1 || n.V > MaxMaxParallelWrites) {
-		out = append(out, errorAt([]string{"max_parallel_writes"}, "Invalid max_parallel_writes",
+		out = append(out, errorAt(path.Root("max_parallel_writes"), "Invalid max_parallel_writes",
 			fmt.Sprintf("max_parallel_writes must be between 1 and %d, got %d.", MaxMaxParallelWrites, n.V)))
 	}
 	if f := c.Filter; !f.Null && !f.Unknown && strings.TrimSpace(f.V) == "" {
-		out = append(out, errorAt([]string{"filter"}, "Empty filter",
+		out = append(out, errorAt(path.Root("filter"), "Empty filter",
 			"filter must be a SCIM filter such as `userName ew \"@example.com\"`; leave it unset for every user."))
 	}
 	if c.UsersUnknown {
@@ -45,7 +46,7 @@ func Validate(c *Roster) []Problem {
 	}
 	seen := map[string]string{}
 	for _, k := range sortedKeys(c.Users) {
-		at := []string{"user", "[" + k + "]"}
+		at := path.Root("user").AtMapKey(k)
 		if !validators.IsEmail(k) {
 			out = append(out, errorAt(at, "Invalid email", fmt.Sprintf("%q is not an email address: each user block is labelled by the person's email (their SCIM userName).", k)))
 		}
@@ -63,18 +64,18 @@ func Validate(c *Roster) []Problem {
 					"the roster lists.", k, scopeText(f))))
 		}
 		if r := p.Attrs[AttrRole]; !r.Null && !r.Unknown && !slices.Contains(person.Roles, r.V) {
-			out = append(out, errorAt(append(at, "role"), "Invalid role",
+			out = append(out, errorAt(at.AtName("role"), "Invalid role",
 				fmt.Sprintf("role must be member, editor or owner, got %q.", r.V)))
 		}
 		for _, i := range []int{AttrOrgName, AttrTeamName} {
 			if v := p.Attrs[i]; !v.Null && !v.Unknown && !validators.IsDockerName(v.V) {
-				out = append(out, errorAt(append(at, AttrNames[i]), "Invalid name",
+				out = append(out, errorAt(at.AtName(AttrNames[i]), "Invalid name",
 					fmt.Sprintf("%s %q is not a Docker organization or team name.", AttrNames[i], v.V)))
 			}
 		}
 		for i, v := range p.Attrs {
 			if !v.Null && !v.Unknown && v.V == "" {
-				out = append(out, errorAt(append(at, AttrNames[i]), "Empty value",
+				out = append(out, errorAt(at.AtName(AttrNames[i]), "Empty value",
 					fmt.Sprintf("%s must not be empty: leave it unset to leave it to the identity provider.", AttrNames[i])))
 			}
 		}
@@ -83,7 +84,7 @@ func Validate(c *Roster) []Problem {
 		return out
 	}
 	for _, team := range sortedKeys(c.Teams) {
-		at := []string{"teams", "[" + team + "]"}
+		at := path.Root("teams").AtMapKey(team)
 		org, name, ok := strings.Cut(team, ":")
 		if !ok || !validators.IsDockerName(org) || !validators.IsDockerName(name) {
 			out = append(out, errorAt(at, "Invalid team key",
@@ -119,7 +120,7 @@ type Lister func(ctx context.Context, filter string) (map[string]Found, error)
 type PlanResult struct {
 	Planned  *Roster
 	Private  *Private
-	Problems []Problem
+	Problems diag.Diagnostics
 	// ActOn names the people the unmanaged policy will deactivate or
 	// delete, as the server spells them.
 	ActOn []string
@@ -307,15 +308,14 @@ func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister
 			slices.Sort(who)
 			res.ActOn = who
 			verb := map[string]string{PolicyDeactivate: "deactivate", PolicyDelete: "delete"}[policy]
-			res.Problems = append(res.Problems, Problem{Warning: true, Path: []string{"unmanaged"},
-				Summary: fmt.Sprintf("Apply will %s %d SCIM user(s) this roster does not list", verb, len(who)),
-				Detail: fmt.Sprintf("unmanaged = %q: these users are in the roster's scope (filter %s) but have no user block, "+
-					"so apply will %s them:\n  %s", policy, scopeText(config.Filter), verb, strings.Join(who, "\n  "))})
+			res.Problems.AddAttributeWarning(path.Root("unmanaged"),
+				fmt.Sprintf("Apply will %s %d SCIM user(s) this roster does not list", verb, len(who)),
+				fmt.Sprintf("unmanaged = %q: these users are in the roster's scope (filter %s) but have no user block, "+
+					"so apply will %s them:\n  %s", policy, scopeText(config.Filter), verb, strings.Join(who, "\n  ")))
 		}
 	} else if prior != nil && len(dropped) > 0 && policy != PolicyIgnore {
-		res.Problems = append(res.Problems, Problem{Warning: true, Path: []string{"unmanaged"},
-			Summary: "Apply will act on people removed from the roster",
-			Detail:  fmt.Sprintf("unmanaged = %q applies to: %s", policy, strings.Join(dropped, ", "))})
+		res.Problems.AddAttributeWarning(path.Root("unmanaged"), "Apply will act on people removed from the roster",
+			fmt.Sprintf("unmanaged = %q applies to: %s", policy, strings.Join(dropped, ", ")))
 	}
 	res.Counts = count(prior, planned, priorKeys, renamed, len(res.ActOn), policy)
 	if res.Counts.any() {
@@ -328,7 +328,7 @@ func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister
 			}
 			detail += "\n\nRenamed, keeping their account:\n  " + strings.Join(lines, "\n  ")
 		}
-		res.Problems = append(res.Problems, Problem{Warning: true, Summary: "Roster: " + res.Counts.String(), Detail: detail})
+		res.Problems.AddWarning("Roster: "+res.Counts.String(), detail)
 	}
 	return res, nil
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -20,7 +19,7 @@ import (
 )
 
 // This file is the whole protocol layer: the schema, the conversion between
-// tftypes values and Roster, Problems as diagnostics, and the RPCs, each of
+// tftypes values and Roster, diagnostics, and the RPCs, each of
 // which decodes, calls plan.go, read.go or apply.go, and encodes.
 
 // TypeName is the resource's type name.
@@ -294,33 +293,6 @@ func detail(action diagnostics.Action, what, id string, err error) string {
 	return diagnostics.Detail(diagnostics.Call{API: diagnostics.SCIM, Action: action, What: what, ID: id}, err)
 }
 
-func diagnostic(p Problem) *tfprotov6.Diagnostic {
-	d := &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityError, Summary: p.Summary, Detail: p.Detail}
-	if p.Warning {
-		d.Severity = tfprotov6.DiagnosticSeverityWarning
-	}
-	if len(p.Path) > 0 {
-		path := tftypes.NewAttributePath()
-		for _, step := range p.Path {
-			if strings.HasPrefix(step, "[") && strings.HasSuffix(step, "]") {
-				path = path.WithElementKeyString(step[1 : len(step)-1])
-			} else {
-				path = path.WithAttributeName(step)
-			}
-		}
-		d.Attribute = path
-	}
-	return d
-}
-
-func toDiagnostics(ps []Problem) []*tfprotov6.Diagnostic {
-	out := make([]*tfprotov6.Diagnostic, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, diagnostic(p))
-	}
-	return out
-}
-
 func errorDiag(summary string, err error) []*tfprotov6.Diagnostic {
 	return tfproto.Error(summary, err.Error())
 }
@@ -426,7 +398,7 @@ func (s *Server) ValidateResourceConfig(_ context.Context, req *tfprotov6.Valida
 	if c == nil {
 		return &tfprotov6.ValidateResourceConfigResponse{}, nil
 	}
-	return &tfprotov6.ValidateResourceConfigResponse{Diagnostics: toDiagnostics(Validate(c))}, nil
+	return &tfprotov6.ValidateResourceConfigResponse{Diagnostics: tfproto.FromFramework(Validate(c))}, nil
 }
 
 // UpgradeResourceState hands the stored JSON back as it is (see
@@ -510,7 +482,7 @@ func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanReso
 	if !pending {
 		res.Private.Endpoint = &now // confirmed above
 	}
-	resp.Diagnostics = append(toDiagnostics(res.Problems), claim(p, req, config, res)...)
+	resp.Diagnostics = append(tfproto.FromFramework(res.Problems), claim(p, req, config, res)...)
 	if resp.PlannedState, err = encode(res.Planned); err != nil {
 		resp.Diagnostics = append(resp.Diagnostics, errorDiag("Cannot encode plan", err)...)
 	}
@@ -554,7 +526,7 @@ func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyRe
 		resp.Diagnostics = failure(p, "Error applying "+TypeName, diagnostics.ActionUpdate, scopeText(planned.Filter), err)
 		return resp, nil
 	}
-	resp.Diagnostics = toDiagnostics(res.Problems)
+	resp.Diagnostics = tfproto.FromFramework(res.Problems)
 	if resp.NewState, err = encode(res.State); err != nil {
 		resp.Diagnostics = append(resp.Diagnostics, errorDiag("Cannot encode state", err)...)
 	}

@@ -2,14 +2,16 @@ package roster
 
 import (
 	"context"
-	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 )
 
 func testPerson(given string) *Person {
@@ -69,7 +71,7 @@ func TestValidate(t *testing.T) {
 			switch {
 			case tc.want == "" && len(got) > 0:
 				t.Fatalf("problems: %+v", got)
-			case tc.want != "" && (len(got) == 0 || !strings.Contains(got[0].Summary, tc.want)):
+			case tc.want != "" && (len(got) == 0 || !strings.Contains(got[0].Summary(), tc.want)):
 				t.Fatalf("want %q, got %+v", tc.want, got)
 			}
 		})
@@ -131,11 +133,11 @@ func TestPlanUnmanagedDelete(t *testing.T) {
 	if len(res.Planned.UnmanagedUsers) != 0 {
 		t.Errorf("unmanaged_users planned %v, want empty", res.Planned.UnmanagedUsers)
 	}
-	if len(res.Problems) != 2 || !res.Problems[0].Warning || !strings.Contains(res.Problems[0].Detail, "eve@x.example") ||
-		!strings.Contains(res.Problems[0].Detail, "gone@x.example") {
+	if len(res.Problems) != 2 || res.Problems[0].Severity() != diag.SeverityWarning || !strings.Contains(res.Problems[0].Detail(), "eve@x.example") ||
+		!strings.Contains(res.Problems[0].Detail(), "gone@x.example") {
 		t.Fatalf("want a warning naming eve and gone, then the counts, got %+v", res.Problems)
 	}
-	if got := res.Problems[1].Summary; !strings.Contains(got, "0 to change, 0 to rename, 0 to deactivate, 2 to delete") {
+	if got := res.Problems[1].Summary(); !strings.Contains(got, "0 to change, 0 to rename, 0 to deactivate, 2 to delete") {
 		t.Fatalf("the counts line is %q", got)
 	}
 	if res.Private.Unmanaged["eve@x.example"] != "7" || res.Private.Unmanaged["gone@x.example"] != "9" {

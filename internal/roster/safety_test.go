@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
 	"github.com/dockerscim/terraform-provider-docker/internal/mockhub"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
@@ -152,7 +155,9 @@ func TestApplyUpdatesAreConditional(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Detail, "changed outside Terraform") || res.Problems[0].Path[1] != "[ann@moby.example]" {
+	withPath, _ := res.Problems[0].(diag.DiagnosticWithPath)
+	if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Detail(), "changed outside Terraform") ||
+		withPath == nil || !withPath.Path().Equal(path.Root("user").AtMapKey("ann@moby.example")) {
 		t.Fatalf("problems: %+v", res.Problems)
 	}
 	if got := res.State.Users["ann@moby.example"].Attrs[AttrGivenName]; got != tfproto.Known("Outside") {
