@@ -100,6 +100,11 @@ func boolPtr(b bool) *bool { return &b }
 // through the apply's settings, so this holds for a saved plan applied
 // with other settings, and for settings pending at plan); otherwise it
 // returns an error and writes nothing.
+//
+// The phases, in order: writes (one per changed person, then one per
+// unmanaged person the plan named), run (bounded in parallel), record
+// (each person's state from their write's outcome), unmanagedAfter (who
+// stays unmanaged) and teams.
 func Apply(ctx context.Context, c *scim.Client, now view.Endpoint, prior, planned, config *Roster, priv *Private) (ApplyResult, error) {
 	if priv == nil {
 		priv = &Private{}
@@ -107,15 +112,53 @@ func Apply(ctx context.Context, c *scim.Client, now view.Endpoint, prior, planne
 	if err := Confirm(ctx, c, now, prior, priv.Endpoint); err != nil {
 		return ApplyResult{}, err
 	}
-	var priorKeys map[string]string
+	ap := &applier{c: c, prior: prior, planned: planned, config: config, priv: priv}
 	if prior != nil {
-		priorKeys = prior.keysByLower()
+		ap.priorKeys = prior.keysByLower()
 	}
-	var writes []*write
+	ap.writesFor()
+	runBounded(ctx, planned.parallel(), ap.writes)
+	ap.record(now)
+	ap.unmanagedAfter(ctx)
+	if planned.ID.Unknown {
+		ap.state.ID = tfproto.Known(AllUsers)
+		if !planned.Filter.Null {
+			ap.state.ID = planned.Filter
+		}
+	}
+	ap.res.Problems = append(ap.res.Problems, applyTeams(ctx, c, prior, ap.state)...)
+	ap.res.State, ap.res.Private = ap.state, ap.next
+	return ap.res, nil
+}
+
+// applier is one apply in progress: what Apply's phases read and write.
+type applier struct {
+	c                      *scim.Client
+	prior, planned, config *Roster
+	priv                   *Private
+	// priorKeys maps lower-cased emails to the keys of prior.
+	priorKeys map[string]string
+
+	writes []*write
+	// actOn is whom the policy acts on, by lower-cased email; failed holds
+	// the lower-cased emails whose write failed.
+	actOn  map[string]unmanagedUser
+	failed map[string]bool
+
+	state *Roster
+	next  *Private
+	res   ApplyResult
+}
+
+// writesFor makes one write per changed person: a conditional update of a
+// managed one, an update of one adopted or renamed (the plan knows their
+// id), a create of a new one; then one per unmanaged person the plan named.
+func (ap *applier) writesFor() {
+	c, prior, planned, config, priv := ap.c, ap.prior, ap.planned, ap.config, ap.priv
 	for _, k := range sortedKeys(planned.Users) {
 		p := planned.Users[k]
 		lower := strings.ToLower(k)
-		pk, managed := priorKeys[lower]
+		pk, managed := ap.priorKeys[lower]
 		switch {
 		case managed:
 			recorded := person.ToUser(pk, prior.IDs[pk].Value(), prior.Users[pk])
@@ -127,7 +170,7 @@ func Apply(ctx context.Context, c *scim.Client, now view.Endpoint, prior, planne
 			w.run = func(ctx context.Context) (*scim.User, error) {
 				return conditionalUpdate(ctx, c, w, recorded, prior.Users[pk], config.Users[k], k, p, giveBack)
 			}
-			writes = append(writes, w)
+			ap.writes = append(ap.writes, w)
 		case !planned.IDs[k].Unknown && planned.IDs[k].V != "":
 			// On the server already: adopted, or renamed (see Plan).
 			id := planned.IDs[k].V
@@ -135,7 +178,7 @@ func Apply(ctx context.Context, c *scim.Client, now view.Endpoint, prior, planne
 			if priv.Renamed[lower] != "" {
 				action = diagnostics.ActionRename
 			}
-			writes = append(writes, &write{key: k, action: action, run: func(ctx context.Context) (*scim.User, error) {
+			ap.writes = append(ap.writes, &write{key: k, action: action, run: func(ctx context.Context) (*scim.User, error) {
 				current, err := c.GetUser(ctx, id)
 				if err != nil {
 					return nil, err
@@ -143,25 +186,32 @@ func Apply(ctx context.Context, c *scim.Client, now view.Endpoint, prior, planne
 				return updateUser(ctx, c, current, desiredUser(k, p, current, false), current.ETag)
 			}})
 		default:
-			writes = append(writes, &write{key: k, action: diagnostics.ActionCreate, run: func(ctx context.Context) (*scim.User, error) {
+			ap.writes = append(ap.writes, &write{key: k, action: diagnostics.ActionCreate, run: func(ctx context.Context) (*scim.User, error) {
 				u, _, err := c.CreateOrReactivateUser(ctx, desiredUser(k, p, nil, false), true)
 				return u, err
 			}})
 		}
 	}
-	actOn := unmanagedToActOn(planned, priv)
-	for _, lower := range sortedKeys(actOn) {
-		writes = append(writes, unmanagedWrite(c, planned.policy(), actOn[lower]))
+	ap.actOn = unmanagedToActOn(planned, priv)
+	for _, lower := range sortedKeys(ap.actOn) {
+		ap.writes = append(ap.writes, unmanagedWrite(c, planned.policy(), ap.actOn[lower]))
 	}
-	runBounded(ctx, planned.parallel(), writes)
+}
 
+// record sets each person's state from the outcome of their write: what
+// the server holds after a write that succeeded, the prior state (or, for
+// a lost update, the server's version) after one that failed, and the
+// plan for people without a write. Every write that succeeded is kept.
+func (ap *applier) record(now view.Endpoint) {
+	prior, planned, config, priv := ap.prior, ap.planned, ap.config, ap.priv
 	state := *planned
 	state.Users = make(map[string]*Person, len(planned.Users))
 	state.IDs = make(map[string]Str, len(planned.Users))
 	next := &Private{Configured: map[string]uint8{}, Unmanaged: map[string]string{}, Endpoint: &now}
+	ap.state, ap.next, ap.failed = &state, next, map[string]bool{}
 	for k, p := range planned.Users {
 		lower := strings.ToLower(k)
-		if pk, managed := priorKeys[lower]; managed {
+		if pk, managed := ap.priorKeys[lower]; managed {
 			state.Users[k], state.IDs[k] = prior.Users[pk], prior.IDs[pk]
 			next.Configured[lower] = priv.Configured[lower]
 			if !hasUnknown(p) {
@@ -171,19 +221,17 @@ func Apply(ctx context.Context, c *scim.Client, now view.Endpoint, prior, planne
 			}
 		}
 	}
-	var res ApplyResult
-	failed := map[string]bool{}
 	notStarted := 0
-	for _, w := range writes {
+	for _, w := range ap.writes {
 		lower := strings.ToLower(w.key)
 		if w.err != nil {
-			failed[lower] = true
+			ap.failed[lower] = true
 			if errors.Is(w.err, errNotStarted) {
 				notStarted++
 			} else {
-				res.Problems = append(res.Problems, writeProblem(w, planned.Users[w.key]))
+				ap.res.Problems = append(ap.res.Problems, writeProblem(w, planned.Users[w.key]))
 			}
-			if pk, managed := priorKeys[lower]; managed && w.action == diagnostics.ActionUpdate {
+			if pk, managed := ap.priorKeys[lower]; managed && w.action == diagnostics.ActionUpdate {
 				state.Users[w.key], state.IDs[w.key] = prior.Users[pk], prior.IDs[pk]
 				next.Configured[lower] = priv.Configured[lower]
 				if w.seen != nil {
@@ -207,50 +255,48 @@ func Apply(ctx context.Context, c *scim.Client, now view.Endpoint, prior, planne
 		next.Configured[lower] = configuredBits(config.Users[w.key])
 	}
 	if notStarted > 0 {
-		res.Problems = append(res.Problems, errorAt(path.Empty(), "Apply stopped",
+		ap.res.Problems = append(ap.res.Problems, errorAt(path.Empty(), "Apply stopped",
 			fmt.Sprintf("The apply was stopped with %d of %d writes not started. State records every write that "+
-				"finished; run apply again to do the rest.", notStarted, len(writes))))
+				"finished; run apply again to do the rest.", notStarted, len(ap.writes))))
 	}
-	// Unmanaged people whose write failed stay named, for the next apply.
-	if planned.policy() != PolicyIgnore {
+}
+
+// unmanagedAfter is who stays unmanaged: under deactivate and delete, the
+// people whose write failed, for the next apply; under ignore, everyone in
+// scope the roster does not list (listed now when the plan could not).
+func (ap *applier) unmanagedAfter(ctx context.Context) {
+	state, next := ap.state, ap.next
+	if ap.planned.policy() != PolicyIgnore {
 		state.UnmanagedUsers = []string{}
-		for _, lower := range sortedKeys(actOn) {
-			if failed[lower] {
-				state.UnmanagedUsers = append(state.UnmanagedUsers, actOn[lower].name)
-				next.Unmanaged[lower] = actOn[lower].id
+		for _, lower := range sortedKeys(ap.actOn) {
+			if ap.failed[lower] {
+				state.UnmanagedUsers = append(state.UnmanagedUsers, ap.actOn[lower].name)
+				next.Unmanaged[lower] = ap.actOn[lower].id
 			}
 		}
-	} else {
-		if state.UnmanagedUsersUnknown {
-			listed, err := ListerFor(c)(ctx, planned.filter())
-			if err != nil {
-				res.Problems = append(res.Problems, errorAt(path.Root("unmanaged_users"), "Error listing SCIM users", err.Error()))
-			}
-			state.UnmanagedUsers = []string{}
-			keys := state.keysByLower()
-			for lower, f := range listed {
-				if _, listed := keys[lower]; !listed {
-					state.UnmanagedUsers = append(state.UnmanagedUsers, f.UserName)
-					next.Unmanaged[lower] = f.ID
-				}
-			}
-			slices.Sort(state.UnmanagedUsers)
-			state.UnmanagedUsersUnknown = false
-		}
+		return
+	}
+	if !state.UnmanagedUsersUnknown {
 		for _, name := range state.UnmanagedUsers {
 			lower := strings.ToLower(name)
-			next.Unmanaged[lower] = priv.Unmanaged[lower]
+			next.Unmanaged[lower] = ap.priv.Unmanaged[lower]
+		}
+		return
+	}
+	listed, err := ListerFor(ap.c)(ctx, ap.planned.filter())
+	if err != nil {
+		ap.res.Problems = append(ap.res.Problems, errorAt(path.Root("unmanaged_users"), "Error listing SCIM users", err.Error()))
+	}
+	state.UnmanagedUsers = []string{}
+	keys := state.keysByLower()
+	for lower, f := range listed {
+		if _, listed := keys[lower]; !listed {
+			state.UnmanagedUsers = append(state.UnmanagedUsers, f.UserName)
+			next.Unmanaged[lower] = f.ID
 		}
 	}
-	if planned.ID.Unknown {
-		state.ID = tfproto.Known(AllUsers)
-		if !planned.Filter.Null {
-			state.ID = planned.Filter
-		}
-	}
-	res.Problems = append(res.Problems, applyTeams(ctx, c, prior, &state)...)
-	res.State, res.Private = &state, next
-	return res, nil
+	slices.Sort(state.UnmanagedUsers)
+	state.UnmanagedUsersUnknown = false
 }
 
 // conditionalUpdate is the write of a person the roster manages, made as

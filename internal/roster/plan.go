@@ -166,7 +166,54 @@ func plural(n int, one, many string) string {
 //   - for a new person, unset settings are planned as a new docker_scim_user
 //     would be: role "member", display_name unknown, the rest null;
 //   - active defaults to true: listing a person means they have access.
+//
+// The phases, in order: scope (whom the policy finds unmanaged), renames,
+// people, leavers (people dropped from the roster), policy (what the
+// policy will do, named in warnings) and counts.
 func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister) (PlanResult, error) {
+	pl := newPlanner(prior, config, priv)
+	if config.UsersUnknown {
+		pl.planned.UsersUnknown, pl.planned.IDsUnknown, pl.planned.UnmanagedUsersUnknown = true, true, true
+		return pl.res, nil
+	}
+	if err := pl.scope(ctx, list); err != nil {
+		return pl.res, err
+	}
+	pl.renames()
+	pl.people()
+	pl.leavers()
+	pl.policy()
+	pl.counts()
+	return pl.res, nil
+}
+
+// planner is one plan in progress: what Plan's phases read and write.
+type planner struct {
+	prior, config *Roster
+	priv          *Private
+	planned       *Roster
+	next          *Private
+	res           PlanResult
+
+	// priorKeys and configKeys map lower-cased emails to the keys of
+	// prior and config.
+	priorKeys, configKeys map[string]string
+	policyName            string
+
+	// found is the scope as a listing saw it, when the plan listed it.
+	found map[string]Found
+	// unmanaged is whom the policy finds unmanaged, lower-cased email → id;
+	// names keeps their spelling.
+	unmanaged, names map[string]string
+	// renamed maps a new person's lower-cased email to the prior key of the
+	// person they were; renamedFrom holds those prior keys, lower-cased.
+	renamed     map[string]string
+	renamedFrom map[string]bool
+	// dropped are the prior keys the configuration no longer lists.
+	dropped []string
+}
+
+func newPlanner(prior, config *Roster, priv *Private) *planner {
 	if priv == nil {
 		priv = &Private{}
 	}
@@ -192,145 +239,160 @@ func Plan(ctx context.Context, prior, config *Roster, priv *Private, list Lister
 		planned.ID = tfproto.Known(config.Filter.V)
 	}
 	next := &Private{Configured: priv.Configured, Unmanaged: map[string]string{}}
-	res := PlanResult{Planned: planned, Private: next}
-
-	if config.UsersUnknown {
-		planned.UsersUnknown, planned.IDsUnknown, planned.UnmanagedUsersUnknown = true, true, true
-		return res, nil
+	pl := &planner{
+		prior: prior, config: config, priv: priv, planned: planned, next: next,
+		res:        PlanResult{Planned: planned, Private: next},
+		configKeys: config.keysByLower(), policyName: planned.policy(),
+		unmanaged: map[string]string{}, names: map[string]string{},
 	}
-
-	var priorKeys map[string]string
 	if prior != nil {
-		priorKeys = prior.keysByLower()
+		pl.priorKeys = prior.keysByLower()
 	}
-	configKeys := config.keysByLower()
-	planned.Users = make(map[string]*Person, len(config.Users))
-	planned.IDs = make(map[string]Str, len(config.Users))
+	return pl
+}
 
-	// Whom the roster found unmanaged, by lower-cased email → id; names
-	// keeps their spelling. found is the scope as a listing saw it, when
-	// the plan listed it.
-	unmanaged := map[string]string{}
-	names := map[string]string{}
-	var found map[string]Found
-	policy := planned.policy()
+// scope finds whom the policy sees unmanaged: from a listing when the plan
+// must see the scope (see mustList), else from the refreshed state.
+func (pl *planner) scope(ctx context.Context, list Lister) error {
 	switch {
-	case config.Filter.Unknown:
-		planned.UnmanagedUsersUnknown = true
-	case mustList(prior, config, priv, priorKeys, policy):
-		var err error
-		found, err = list(ctx, config.filter())
+	case pl.config.Filter.Unknown:
+		pl.planned.UnmanagedUsersUnknown = true
+	case mustList(pl.prior, pl.config, pl.priv, pl.priorKeys, pl.policyName):
+		found, err := list(ctx, pl.config.filter())
 		if errors.Is(err, ErrScopeUnknown) {
-			planned.UnmanagedUsersUnknown = true
-			break
+			pl.planned.UnmanagedUsersUnknown = true
+			return nil
 		}
 		if err != nil {
-			return res, err
+			return err
 		}
+		pl.found = found
 		for lower, f := range found {
-			if _, listed := priorKeys[lower]; listed {
+			if _, listed := pl.priorKeys[lower]; listed {
 				continue
 			}
-			if policy == PolicyDeactivate && !f.Active {
+			if pl.policyName == PolicyDeactivate && !f.Active {
 				continue
 			}
-			unmanaged[lower], names[lower] = f.ID, f.UserName
+			pl.unmanaged[lower], pl.names[lower] = f.ID, f.UserName
 		}
 	default:
-		for _, name := range prior.UnmanagedUsers {
+		for _, name := range pl.prior.UnmanagedUsers {
 			lower := strings.ToLower(name)
-			unmanaged[lower], names[lower] = priv.Unmanaged[lower], name
+			pl.unmanaged[lower], pl.names[lower] = pl.priv.Unmanaged[lower], name
 		}
 	}
+	return nil
+}
 
-	// A person the configuration drops and one it adds, who share an
-	// external_id (the identity provider's immutable identifier), are one
-	// person whose email changed: renamed, keeping their account.
-	renamed, renamedFrom := renames(prior, config, priorKeys, configKeys, found)
-	next.Renamed = renamed
+// renames pairs a person the configuration drops and one it adds who share
+// an external_id (the identity provider's immutable identifier): one
+// person whose email changed, renamed, keeping their account.
+func (pl *planner) renames() {
+	pl.renamed, pl.renamedFrom = renames(pl.prior, pl.config, pl.priorKeys, pl.configKeys, pl.found)
+	pl.next.Renamed = pl.renamed
+}
 
-	for k, c := range config.Users {
+// people plans each person the configuration lists (see planPerson):
+// managed, renamed, adopted from the server, or new.
+func (pl *planner) people() {
+	pl.planned.Users = make(map[string]*Person, len(pl.config.Users))
+	pl.planned.IDs = make(map[string]Str, len(pl.config.Users))
+	for k, c := range pl.config.Users {
 		lower := strings.ToLower(k)
 		var p *Person
 		var id Str
-		configured := priv.Configured[lower]
-		if pk, ok := priorKeys[lower]; ok {
-			p, id = prior.Users[pk], prior.IDs[pk]
-		} else if pk, ok := renamed[lower]; ok {
-			p, id = prior.Users[pk], prior.IDs[pk]
-			configured = priv.Configured[strings.ToLower(pk)]
-		} else if f, ok := found[lower]; ok {
+		configured := uint8(0)
+		if pk, ok := pl.priorKeys[lower]; ok {
+			p, id, configured = pl.prior.Users[pk], pl.prior.IDs[pk], pl.priv.Configured[lower]
+		} else if pk, ok := pl.renamed[lower]; ok {
+			p, id, configured = pl.prior.Users[pk], pl.prior.IDs[pk], pl.priv.Configured[strings.ToLower(pk)]
+		} else if f, ok := pl.found[lower]; ok {
 			// Already on the server: adopted, and the settings the
 			// configuration does not set stay what the server holds.
 			p, id = f.Person, tfproto.Known(f.ID)
 		} else {
 			id = Str{Unknown: true}
 		}
-		delete(unmanaged, lower)
-		if _, managed := priorKeys[lower]; !managed && renamed[lower] == "" {
-			configured = 0
-		}
-		planned.Users[k] = planPerson(c, p, configured)
-		planned.IDs[k] = id
+		delete(pl.unmanaged, lower)
+		pl.planned.Users[k] = planPerson(c, p, configured)
+		pl.planned.IDs[k] = id
 	}
+}
 
-	// People dropped from the roster become unmanaged: the policy decides.
-	var dropped []string
-	if prior != nil {
-		for _, k := range sortedKeys(prior.Users) {
-			lower := strings.ToLower(k)
-			if _, still := configKeys[lower]; still || renamedFrom[lower] {
-				continue
-			}
-			if policy == PolicyDeactivate && !prior.Users[k].Active.V {
-				continue
-			}
-			dropped = append(dropped, k)
-			unmanaged[lower], names[lower] = prior.IDs[k].Value(), k
-		}
+// leavers hands the people dropped from the roster (not renamed) to the
+// policy, as unmanaged.
+func (pl *planner) leavers() {
+	if pl.prior == nil {
+		return
 	}
+	for _, k := range sortedKeys(pl.prior.Users) {
+		lower := strings.ToLower(k)
+		if _, still := pl.configKeys[lower]; still || pl.renamedFrom[lower] {
+			continue
+		}
+		if pl.policyName == PolicyDeactivate && !pl.prior.Users[k].Active.V {
+			continue
+		}
+		pl.dropped = append(pl.dropped, k)
+		pl.unmanaged[lower], pl.names[lower] = pl.prior.IDs[k].Value(), k
+	}
+}
 
-	for lower, id := range unmanaged {
-		next.Unmanaged[lower] = id
+// policy records the unmanaged people's ids for apply, plans
+// unmanaged_users, and names in a warning each person the policy will
+// deactivate or delete (res.ActOn).
+func (pl *planner) policy() {
+	for lower, id := range pl.unmanaged {
+		pl.next.Unmanaged[lower] = id
 	}
-	if !planned.UnmanagedUsersUnknown {
-		planned.UnmanagedUsers = []string{}
-		if policy == PolicyIgnore {
-			for lower := range unmanaged {
-				planned.UnmanagedUsers = append(planned.UnmanagedUsers, names[lower])
-			}
-			slices.Sort(planned.UnmanagedUsers)
-		} else if len(unmanaged) > 0 {
-			who := make([]string, 0, len(unmanaged))
-			for lower := range unmanaged {
-				who = append(who, names[lower])
-			}
-			slices.Sort(who)
-			res.ActOn = who
-			verb := map[string]string{PolicyDeactivate: "deactivate", PolicyDelete: "delete"}[policy]
-			res.Problems.AddAttributeWarning(path.Root("unmanaged"),
-				fmt.Sprintf("Apply will %s %d SCIM user(s) this roster does not list", verb, len(who)),
-				fmt.Sprintf("unmanaged = %q: these users are in the roster's scope (filter %s) but have no user block, "+
-					"so apply will %s them:\n  %s", policy, scopeText(config.Filter), verb, strings.Join(who, "\n  ")))
+	planned, policy := pl.planned, pl.policyName
+	if planned.UnmanagedUsersUnknown {
+		if pl.prior != nil && len(pl.dropped) > 0 && policy != PolicyIgnore {
+			pl.res.Problems.AddAttributeWarning(path.Root("unmanaged"), "Apply will act on people removed from the roster",
+				fmt.Sprintf("unmanaged = %q applies to: %s", policy, strings.Join(pl.dropped, ", ")))
 		}
-	} else if prior != nil && len(dropped) > 0 && policy != PolicyIgnore {
-		res.Problems.AddAttributeWarning(path.Root("unmanaged"), "Apply will act on people removed from the roster",
-			fmt.Sprintf("unmanaged = %q applies to: %s", policy, strings.Join(dropped, ", ")))
+		return
 	}
-	res.Counts = count(prior, planned, priorKeys, renamed, len(res.ActOn), policy)
-	if res.Counts.any() {
-		detail := "The CLI counts the roster as one resource to change; these are the people and teams behind it."
-		if len(renamed) > 0 {
-			var lines []string
-			for _, lower := range sortedKeys(renamed) {
-				k := configKeys[lower]
-				lines = append(lines, fmt.Sprintf("%s → %s (external_id %q)", renamed[lower], k, config.Users[k].Attrs[AttrExternalID].V))
-			}
-			detail += "\n\nRenamed, keeping their account:\n  " + strings.Join(lines, "\n  ")
+	who := make([]string, 0, len(pl.unmanaged))
+	for lower := range pl.unmanaged {
+		who = append(who, pl.names[lower])
+	}
+	slices.Sort(who)
+	planned.UnmanagedUsers = []string{}
+	if policy == PolicyIgnore {
+		planned.UnmanagedUsers = who
+		return
+	}
+	if len(who) == 0 {
+		return
+	}
+	pl.res.ActOn = who
+	verb := map[string]string{PolicyDeactivate: "deactivate", PolicyDelete: "delete"}[policy]
+	pl.res.Problems.AddAttributeWarning(path.Root("unmanaged"),
+		fmt.Sprintf("Apply will %s %d SCIM user(s) this roster does not list", verb, len(who)),
+		fmt.Sprintf("unmanaged = %q: these users are in the roster's scope (filter %s) but have no user block, "+
+			"so apply will %s them:\n  %s", policy, scopeText(pl.config.Filter), verb, strings.Join(who, "\n  ")))
+}
+
+// counts states, whenever the plan changes anything, the roster's own
+// counts in one line, and the renames by name.
+func (pl *planner) counts() {
+	c := count(pl.prior, pl.planned, pl.priorKeys, pl.renamed, len(pl.res.ActOn), pl.policyName)
+	pl.res.Counts = c
+	if !c.any() {
+		return
+	}
+	detail := "The CLI counts the roster as one resource to change; these are the people and teams behind it."
+	if len(pl.renamed) > 0 {
+		var lines []string
+		for _, lower := range sortedKeys(pl.renamed) {
+			k := pl.configKeys[lower]
+			lines = append(lines, fmt.Sprintf("%s → %s (external_id %q)", pl.renamed[lower], k, pl.config.Users[k].Attrs[AttrExternalID].V))
 		}
-		res.Problems.AddWarning("Roster: "+res.Counts.String(), detail)
+		detail += "\n\nRenamed, keeping their account:\n  " + strings.Join(lines, "\n  ")
 	}
-	return res, nil
+	pl.res.Problems.AddWarning("Roster: "+c.String(), detail)
 }
 
 // renames pairs each person config adds (neither in prior nor found on the
