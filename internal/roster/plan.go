@@ -361,6 +361,13 @@ func (pl *planner) policy() {
 	slices.Sort(who)
 	planned.UnmanagedUsers = []string{}
 	if policy == PolicyIgnore {
+		if pl.found != nil {
+			// Listed now: the CLIs plan again in the apply walk, after
+			// other resources' writes, and a listing then may differ, so
+			// apply lists the scope after its own writes instead.
+			planned.UnmanagedUsers, planned.UnmanagedUsersUnknown = nil, true
+			return
+		}
 		planned.UnmanagedUsers = who
 		return
 	}

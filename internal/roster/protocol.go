@@ -102,7 +102,9 @@ func schema() *tfprotov6.Schema {
 			{Name: "unmanaged_users", Type: emailSetType, Computed: true, DescriptionKind: md,
 				Description: "Users in scope that the roster does not list and that the `unmanaged` policy has not dealt " +
 					"with: under `ignore` every one; under `deactivate` the active ones; under `delete` every one. " +
-					"Planned empty under `deactivate` and `delete`, so the plan shows each person it will act on."},
+					"Planned empty under `deactivate` and `delete`, so the plan shows each person it will act on. Under " +
+					"`ignore`, known after apply when the plan had to list the scope (a new roster, a changed filter): " +
+					"apply lists it after its own writes and those of the other resources."},
 		},
 	}}
 }
