@@ -79,7 +79,7 @@ func (d *providerData) confirmVanished(ctx context.Context, p privateState, diag
 	if was == now {
 		return true
 	}
-	d.view.AddEndpointChanged(diags, was, fmt.Sprintf("%s %q", what, name))
+	d.view.AddEndpointChanged(diags, was, fmt.Sprintf("%s %q", what, name), "")
 	return false
 }
 

@@ -325,7 +325,9 @@ func failure(p *view.Provider, summary string, action diagnostics.Action, scope 
 	var changed *EndpointChangedError
 	if errors.As(err, &changed) {
 		var diags diag.Diagnostics
-		p.AddEndpointChanged(&diags, changed.Was, changed.Subject)
+		p.AddEndpointChanged(&diags, changed.Was, changed.Subject, "remove the roster from state on purpose "+
+			"(terraform state rm <address>, or tofu state rm) and import it again by its filter, through the "+
+			"settings you mean (an import block with id = the filter, or \"*\")")
 		return tfproto.FromFramework(diags)
 	}
 	return errorDiag(summary, errors.New(detail(action, "SCIM users", scope, err)))

@@ -25,8 +25,8 @@ func TestAddEndpointChangedExplainsOnce(t *testing.T) {
 	p := New(Config{SCIMBaseURL: "https://hub.example/v2/scim/2.0", SCIMToken: "b"})
 	was := Endpoint{BaseURL: "https://hub.example/v2/scim/2.0", Token: Fingerprint("a")}
 	var first, second diag.Diagnostics
-	p.AddEndpointChanged(&first, was, `SCIM user "a@x.example"`)
-	p.AddEndpointChanged(&second, was, `SCIM user "b@x.example"`)
+	p.AddEndpointChanged(&first, was, `SCIM user "a@x.example"`, "")
+	p.AddEndpointChanged(&second, was, `SCIM user "b@x.example"`, "")
 	if !strings.Contains(first[0].Detail(), "scim_token is not the token") || !strings.Contains(first[0].Detail(), "state rm") {
 		t.Fatalf("first: %v", first)
 	}
