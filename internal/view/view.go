@@ -149,12 +149,12 @@ func (e *explainOnce) first(cause string) bool {
 // the current settings: they point at another connection or URL, so
 // removing it from state would re-create it through the wrong one. The
 // first such error of the provider block explains the cause and the way
-// forward in full, every later one refers to it. recover says how to go on
+// forward in full, every later one refers to it. way says how to go on
 // when the token was rotated and the object really was deleted; "" for an
 // object a resource holds alone (state rm, then apply).
-func (p *Provider) AddEndpointChanged(diags *diag.Diagnostics, was Endpoint, subject, recover string) {
-	if recover == "" {
-		recover = "remove it from state on purpose (terraform state rm <address>, or tofu state rm) and apply again " +
+func (p *Provider) AddEndpointChanged(diags *diag.Diagnostics, was Endpoint, subject, way string) {
+	if way == "" {
+		way = "remove it from state on purpose (terraform state rm <address>, or tofu state rm) and apply again " +
 			"to re-create it"
 	}
 	now := p.endpoint
@@ -182,5 +182,5 @@ func (p *Provider) AddEndpointChanged(diags *diag.Diagnostics, was Endpoint, sub
 			"  - If the settings are wrong, correct scim_base_url and scim_token (or DOCKER_SCIM_BASE_URL and "+
 			"DOCKER_SCIM_TOKEN) and plan again.\n"+
 			"  - If the token was rotated and the object really was deleted outside Terraform, %s.",
-			subject, change, recover))
+			subject, change, way))
 }
