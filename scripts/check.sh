@@ -15,6 +15,25 @@ export CHECKPOINT_DISABLE=1
 step() { printf '\n==> %s\n' "$*"; }
 started=$(date +%s)
 
+# Each test suite appends its totals here (scripts/testsum); they are printed
+# last, one line per suite and per CLI, whether the run passes or not.
+TEST_REPORT=$(mktemp)
+export TEST_REPORT
+totals() {
+  status=$?
+  if [ -s "$TEST_REPORT" ] && [ -x bin/testsum ]; then
+    printf '\n==> totals (top-level tests; a subtest counts in its parent)\n'
+    bin/testsum -print "$TEST_REPORT" || true
+  fi
+  rm -f "$TEST_REPORT"
+  if [ "$status" -eq 0 ]; then
+    printf '\n==> all checks passed in %ss\n' "$(($(date +%s) - started))"
+  fi
+  exit "$status"
+}
+trap totals EXIT
+go build -o bin/testsum ./scripts/testsum
+
 step "gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go'))
 if [ -n "$unformatted" ]; then
@@ -41,7 +60,11 @@ export MOCKHUB_BROWSER_TESTS=require
 echo "$CHROMIUM"
 
 step "unit tests, mockhub and its console in Chromium included, with the race detector"
-go test -race -count=1 -skip '^TestAcc' ./...
+go test -race -count=1 -skip '^TestAcc' -json ./... | bin/testsum -suite "unit tests (race detector)" -record "$TEST_REPORT"
+
+step "release build for this platform (make release builds them all), for the installation test"
+TF_ACC_RELEASE_DIR=$(./scripts/release.sh host)
+export TF_ACC_RELEASE_DIR
 
 step "acceptance tests on OpenTofu ${TOFU_VERSION#v}"
 make --no-print-directory testacc
@@ -63,5 +86,3 @@ make --no-print-directory examples-check
 
 step "golangci-lint"
 make --no-print-directory lint
-
-printf '\n==> all checks passed in %ss\n' "$(($(date +%s) - started))"

@@ -78,7 +78,11 @@ for v in hub_url username password org_name sso_connection_id console_url; do
   [ -n "${!v}" ] || die "mockhub's startup line has no $v: $(cat "$work/mockhub.json")"
 done
 echo "mockhub: $hub_url  owner: $username  org: $org_name  SSO connection: $sso_connection_id"
-echo "console: $console_url  (open it now to watch the apply provision the org)"
+if [ "${DEMO_KEEP:-}" = 1 ]; then
+  echo "console: $console_url  (open it now to watch the apply provision the org; mockhub keeps running afterwards)"
+else
+  echo "console: $console_url  (mockhub stops when the demo ends, in about ten seconds; run 'DEMO_KEEP=1 make demo' to explore it afterwards)"
+fi
 
 step "Writing a dev_overrides CLI config: the provider comes from ./bin, no init needed"
 ./scripts/devrc.sh "$root/bin" >"$work/dev.tfrc"

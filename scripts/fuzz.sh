@@ -37,6 +37,15 @@ deadline_report() {
   grep -qx '    context deadline exceeded' "$out" && ! grep -q 'Failing input written to' "$out"
 }
 
+# With TEST_REPORT=FILE (make check), one line of totals is appended to it
+# (see scripts/testsum): the targets that passed, and the one that failed.
+passed=0
+record() {
+  if [ -n "${TEST_REPORT:-}" ]; then
+    printf 'fuzz targets\t%d\t%d\t0\n' "$passed" "$1" >>"$TEST_REPORT"
+  fi
+}
+
 for pkg in $(go list ./...); do
   dir=$(go list -f '{{.Dir}}' "$pkg")
   for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
@@ -44,13 +53,16 @@ for pkg in $(go list ./...); do
     for attempt in 1 2; do
       echo "fuzz: $pkg $target ($t)"
       if go test -run='^$' -fuzz="^${target}\$" -fuzztime="$t" "$pkg" 2>&1 | tee "$out"; then
+        passed=$((passed + 1))
         break
       fi
       if [ "$attempt" = 1 ] && deadline_report; then
         echo "fuzz: $target hit Go's fuzztime deadline race (golang/go#75804), no crasher: running it once more" >&2
         continue
       fi
+      record 1
       exit 1
     done
   done
 done
+record 0

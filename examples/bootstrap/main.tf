@@ -1,6 +1,7 @@
 # Bootstrap Docker Business SCIM provisioning in a single apply:
-#   1. the default provider block signs in to Docker Hub's management API as
-#      an organization owner and enables SCIM on the SSO connection;
+#   1. the default provider block signs in to Docker Hub's management API with
+#      an organization access token (username = the organization's name), or
+#      as an organization owner, and enables SCIM on the SSO connection;
 #   2. an aliased provider block takes the connection's SCIM base URL and
 #      token, which are only known once SCIM is enabled;
 #   3. people are provisioned, and team "platform" mapped, through that
@@ -13,8 +14,12 @@
 #   tofu apply -var hub_url=http://127.0.0.1:8080 -var username=admin \
 #     -var password=mockhub-admin-password -var org_name=moby \
 #     -var sso_connection_id=6f1c1b9e-2f4a-4c61-9d0e-7a3b5c8d9e01
-# Against Docker Hub: hub_url = "https://hub.docker.com" and an owner's
-# credentials; the connection id comes from data.docker_sso_connections.
+# or, with an organization access token created by POST
+# /v2/orgs/moby/access-tokens, -var username=moby -var password=dckr_oat_...
+# Against Docker Hub: hub_url = "https://hub.docker.com", username = the
+# organization's name and password = an organization access token (or an
+# owner's Docker ID and personal access token); the connection id comes from
+# data.docker_sso_connections.
 
 terraform {
   required_providers {
@@ -31,13 +36,13 @@ variable "hub_url" {
 
 variable "username" {
   type        = string
-  description = "Docker ID of an owner of the organization."
+  description = "The organization's name, with an organization access token as password; or the Docker ID of an owner."
 }
 
 variable "password" {
   type        = string
   sensitive   = true
-  description = "Password or access token of that owner."
+  description = "Organization access token; or that owner's personal access token or password."
 }
 
 variable "org_name" {
@@ -63,10 +68,12 @@ provider "docker" {
   password = var.password
 }
 
-variable "token_generation" {
-  type        = string
-  default     = "1"
-  description = "Change it to rotate the SCIM token in the next apply."
+locals {
+  # Raise it, and commit the change, to rotate the SCIM token in the next
+  # apply. It lives in the configuration rather than in a -var: a value
+  # given on one command line would rotate the token again in every later
+  # plan run without it.
+  token_generation = 1
 }
 
 resource "docker_scim_connection" "this" {
@@ -76,7 +83,7 @@ resource "docker_scim_connection" "this" {
   # Rotating in this layout is one apply: while the new token is unknown,
   # the users and the mapping below keep their state, and they are read
   # through the new token from the next plan on.
-  rotation_triggers = { generation = var.token_generation }
+  rotation_triggers = { generation = local.token_generation }
 }
 
 # Unknown until the connection is created: Terraform orders every resource

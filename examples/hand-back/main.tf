@@ -46,10 +46,9 @@ variable "sso_connection_id" {
   description = "Id of the organization's SSO connection."
 }
 
-variable "token_generation" {
-  type        = string
-  default     = "1"
-  description = "As in examples/bootstrap: keep its value, or the token rotates."
+locals {
+  # As in examples/bootstrap: keep its value, or the token rotates.
+  token_generation = 1
 }
 
 provider "docker" {
@@ -61,7 +60,7 @@ provider "docker" {
 resource "docker_scim_connection" "this" {
   org_name          = var.org_name
   sso_connection_id = var.sso_connection_id
-  rotation_triggers = { generation = var.token_generation }
+  rotation_triggers = { generation = local.token_generation }
 }
 
 provider "docker" {

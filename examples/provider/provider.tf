@@ -15,12 +15,14 @@ provider "docker" {
 }
 
 # The management API (docker_scim_connection, docker_sso_connections) signs in
-# as an organization or company owner. Prefer DOCKER_USERNAME and
-# DOCKER_PASSWORD; the password may be a personal or organization access token.
+# with an organization access token, as CI should: username is the
+# organization's name, password the token (an owner's Docker ID with a
+# personal access token works too, and is needed for a company's
+# connections). Prefer DOCKER_USERNAME and DOCKER_PASSWORD.
 provider "docker" {
   alias    = "admin"
-  username = "moby-admin"
-  password = var.docker_password
+  username = "moby"
+  password = var.docker_org_access_token
 }
 
 variable "scim_token" {
@@ -28,7 +30,7 @@ variable "scim_token" {
   sensitive = true
 }
 
-variable "docker_password" {
+variable "docker_org_access_token" {
   type      = string
   sensitive = true
 }

@@ -120,6 +120,10 @@ func Detail(call Call, err error) string {
 	if errors.As(err, &outage) && !outage.ClaimReport() {
 		return OutageRepeat(call.API, outage)
 	}
+	var unsupported *scim.UnsupportedError
+	if errors.As(err, &unsupported) && !unsupported.ClaimReport() {
+		return fmt.Sprintf("Not attempted: the SCIM server does not support %s (see the first error for details).", unsupported.Feature)
+	}
 	subject := call.What
 	if call.ID != "" {
 		subject = fmt.Sprintf("%s %q", call.What, call.ID)
@@ -209,6 +213,7 @@ func Advice(api API, err error) string {
 // causeAdvice is Advice for one failure.
 func causeAdvice(api API, err error) string {
 	var endpoint *scim.EndpointError
+	var unsupported *scim.UnsupportedError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "The operation was cancelled. Objects already changed are recorded in state; run plan to see what is left."
@@ -223,7 +228,8 @@ func causeAdvice(api API, err error) string {
 			"the password may be a password, a personal access token or an organization access token."
 	case errors.Is(err, httpx.ErrForbidden):
 		if api == Management {
-			return "An owner of the organization or company is required. Sign in as an owner, or use an organization access token with owner rights."
+			return "An owner of the organization or company is required. Sign in as an owner, or with an organization access token of " +
+				"that organization (username is then the organization's name); an organization access token does not reach its company."
 		}
 		return "The SCIM token is not allowed to do this. SCIM tokens only reach the users and groups of their own SSO connection."
 	case errors.Is(err, httpx.ErrRateLimited):
@@ -233,6 +239,14 @@ func causeAdvice(api API, err error) string {
 		return "The SCIM base URL does not lead to a SCIM API, so nothing was read or changed and state is unchanged. " +
 			"Check scim_base_url (DOCKER_SCIM_BASE_URL): Docker shows it under Setup SCIM in the Admin Console, and it " +
 			"is docker_scim_connection.base_url; it ends in /v2/scim/2.0."
+	case errors.As(err, &unsupported) && unsupported.Feature == scim.FeatureGroups:
+		return "This SCIM server has no /Groups, as Docker's published SCIM API has none, so docker_group_mapping " +
+			"and a docker_scim_roster's teams cannot work through it; nothing was changed. Map teams from the identity " +
+			"provider's group push instead, or set team_name (dockerTeam) on each person."
+	case errors.As(err, &unsupported) && unsupported.Feature == scim.FeatureUserDelete:
+		return "This SCIM server does not delete users, as Docker's published SCIM API has no DELETE; the user is still " +
+			"there and still in state. Set on_destroy = \"deactivate\" on docker_scim_user, or unmanaged = " +
+			"\"deactivate\" on docker_scim_roster, and apply again: a deactivated user loses access to the organization."
 	case errors.Is(err, httpx.ErrPreconditionFailed):
 		return "The object was changed outside Terraform after it was read, so the change was not applied to avoid " +
 			"overwriting someone else's edit. Run plan again to see the current values, then apply."

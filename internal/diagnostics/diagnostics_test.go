@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
+	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 )
 
 func TestAddClientError(t *testing.T) {
@@ -151,6 +152,31 @@ func TestActionsAreWorded(t *testing.T) {
 	for a := ActionCreate; a <= ActionDisable; a++ {
 		if a.String() == "" || a.gerund() == "" || !strings.HasSuffix(a.gerund(), "ing") {
 			t.Errorf("action %d is worded %q / %q", a, a.String(), a.gerund())
+		}
+	}
+}
+
+// A server without DELETE or /Groups is explained once, with what to do
+// instead; every later object that needs the operation gets one line.
+func TestUnsupportedExplainedOnce(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		feature, what string
+		want          []string
+	}{
+		{scim.FeatureUserDelete, "SCIM user", []string{"does not delete users", `on_destroy = "deactivate"`, `unmanaged = "deactivate"`}},
+		{scim.FeatureGroups, "SCIM group", []string{"has no /Groups", "group push", "team_name"}},
+	} {
+		err := &scim.UnsupportedError{Feature: tc.feature, Answer: "DELETE /v2/scim/2.0/Users/u1 answered 405"}
+		first := Detail(Call{API: SCIM, Action: ActionDelete, What: tc.what, ID: "ada@moby.example"}, err)
+		for _, want := range append(tc.want, "ada@moby.example", "answered 405") {
+			if !strings.Contains(first, want) {
+				t.Errorf("%s: first detail %q lacks %q", tc.feature, first, want)
+			}
+		}
+		second := Detail(Call{API: SCIM, Action: ActionDelete, What: tc.what, ID: "bob@moby.example"}, err)
+		if !strings.HasPrefix(second, "Not attempted: the SCIM server does not support "+tc.feature) || strings.Contains(second, "instead") {
+			t.Errorf("%s: second detail %q, want one line", tc.feature, second)
 		}
 	}
 }

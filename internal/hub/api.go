@@ -237,7 +237,16 @@ func (c *Client) ListOrgMembers(ctx context.Context, org string) ([]OrgMember, e
 	if err != nil {
 		return nil, err
 	}
-	return listAll[OrgMember](ctx, c, paged(target))
+	return members(listAll[OrgMember](ctx, c, paged(target)))
+}
+
+// members settles the spelling of roles: Docker answers Owner, Member and
+// Invitee where its requests take owner, editor and member.
+func members(list []OrgMember, err error) ([]OrgMember, error) {
+	for i := range list {
+		list[i].Role = strings.ToLower(list[i].Role)
+	}
+	return list, err
 }
 
 // ListTeams returns every team of the org.
@@ -258,5 +267,5 @@ func (c *Client) ListTeamMembers(ctx context.Context, org, team string) ([]OrgMe
 	if err != nil {
 		return nil, err
 	}
-	return listAll[OrgMember](ctx, c, paged(target))
+	return members(listAll[OrgMember](ctx, c, paged(target)))
 }

@@ -5,6 +5,7 @@
 package hub
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -237,11 +238,32 @@ func decode[T any](resp *httpx.Response) (*T, error) {
 	return &v, nil
 }
 
-// page is Hub's paginated list.
+// page is Hub's paginated list: {count, next, previous, results}, next
+// null on the last page.
 type page[T any] struct {
 	Count   int     `json:"count"`
 	Next    *string `json:"next"`
 	Results []T     `json:"results"`
+}
+
+// UnmarshalJSON reads a page, or a list of pages as Docker's published file
+// types the members list: their results in order, and the last one's next.
+func (p *page[T]) UnmarshalJSON(data []byte) error {
+	type plain page[T]
+	if trimmed := bytes.TrimSpace(data); len(trimmed) == 0 || trimmed[0] != '[' {
+		return json.Unmarshal(data, (*plain)(p))
+	}
+	var pages []plain
+	if err := json.Unmarshal(data, &pages); err != nil {
+		return err
+	}
+	*p = page[T]{}
+	for _, one := range pages {
+		p.Count = max(p.Count, one.Count)
+		p.Next = one.Next
+		p.Results = append(p.Results, one.Results...)
+	}
+	return nil
 }
 
 // maxPages bounds a listing even if the server's next links loop.

@@ -612,3 +612,25 @@ func TestSecretHygiene(t *testing.T) {
 		t.Errorf("log leaks a secret or is empty:\n%s", text)
 	}
 }
+
+// Docker's published file types the members list as an array of pages,
+// with roles capitalised and next null on the last page: read as one list
+// with lowercase roles.
+func TestListOrgMembersPublishedShapes(t *testing.T) {
+	t.Parallel()
+	_, c, _ := newHub(t, map[string]http.HandlerFunc{
+		"GET /v2/orgs/moby/members": func(w http.ResponseWriter, _ *http.Request) {
+			writeJSON(w, 200, []map[string]any{{"count": 2, "next": nil, "previous": nil, "results": []map[string]any{
+				{"username": "ada", "email": "ada@moby.example", "role": "Owner", "type": "User"},
+				{"username": "bob", "email": "bob@moby.example", "role": "Invitee", "type": "User"},
+			}}})
+		},
+	})
+	members, err := c.ListOrgMembers(context.Background(), "moby")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(members) != 2 || members[0].Role != "owner" || members[1].Role != "invitee" {
+		t.Fatalf("members %+v", members)
+	}
+}

@@ -52,6 +52,7 @@ type consoleView struct {
 	Org, Company string
 	Orgs         []string
 	Version      string
+	Dialect      Dialect // the reading of Docker's contract served
 
 	Members     []consoleMember
 	Teams       []consoleTeam
@@ -135,7 +136,7 @@ func (s *Server) consoleOrg(r *http.Request) (string, bool) {
 
 // consoleView reads the world for org.
 func (s *Server) consoleView(orgName string) *consoleView {
-	v := &consoleView{Org: orgName, Version: s.consoleVersion(), Routes: s.routeNames, FailStatuses: failStatuses}
+	v := &consoleView{Org: orgName, Version: s.consoleVersion(), Dialect: s.dialect.name, Routes: s.routeNames, FailStatuses: failStatuses}
 	st := s.st
 	st.mu.RLock()
 	v.Orgs = slices.Clone(st.orgOrder)
@@ -264,6 +265,9 @@ func faultSummary(f Faults) []string {
 			h = fmt.Sprintf("for %d ms", f.HangMS)
 		}
 		out = append(out, fmt.Sprintf("every %s request hangs %s", ordinal(f.HangEvery), h))
+	}
+	if f.VisibilityDelayMS > 0 {
+		out = append(out, fmt.Sprintf("every SCIM change shows in reads only after %d ms", f.VisibilityDelayMS))
 	}
 	if len(out) > 0 && len(f.Routes) > 0 {
 		out = append(out, "only on "+strings.Join(f.Routes, ", "))
@@ -406,6 +410,7 @@ func faultsFromForm(form url.Values) (Faults, error) {
 		{"drop_every", func(n int64) { f.DropEvery = n }},
 		{"hang_every", func(n int64) { f.HangEvery = n }},
 		{"hang_ms", func(n int64) { f.HangMS = int(n) }},
+		{"visibility_delay_ms", func(n int64) { f.VisibilityDelayMS = int(n) }},
 	} {
 		n, err := num(x.name)
 		if err != nil {

@@ -37,7 +37,7 @@ func TestInfoForEverySeed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, func(o *Options) { o.Seed, o.SCIMToken = tc.seed, tc.scimToken })
 			got := e.srv.Info(e.ts.URL)
-			tc.want.HubURL, tc.want.ConsoleURL = e.ts.URL, e.ts.URL+"/"
+			tc.want.HubURL, tc.want.ConsoleURL, tc.want.Dialect = e.ts.URL, e.ts.URL+"/", DialectRFC
 			if tc.wantSCIMOK {
 				tc.want.SCIMBaseURL = e.ts.URL + SCIMBasePath
 			}

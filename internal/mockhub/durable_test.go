@@ -52,6 +52,14 @@ func workload(e *env) {
 	want(t, e.scim("DELETE", "/Users/"+ids[0], nil), 204) // a group member
 	want(t, e.hub("PUT", "/v2/orgs/moby/members/worker9", map[string]any{"role": "owner"}), 200)
 	want(t, e.hub("DELETE", "/v2/orgs/moby/members/worker10", nil), 204)
+	// Team edits through the management API: a rename and a delete move
+	// records keyed by the team's name.
+	want(t, e.hub("POST", "/v2/orgs/moby/groups", map[string]any{"name": "hubteam", "description": "d"}), 201)
+	want(t, e.hub("POST", "/v2/orgs/moby/groups/hubteam/members", map[string]any{"member": "worker11"}), 200)
+	want(t, e.hub("PATCH", "/v2/orgs/moby/groups/hubteam", map[string]any{"name": "hubteam2"}), 200)
+	want(t, e.hub("PUT", "/v2/orgs/moby/groups/team3", map[string]any{"name": "team3", "description": "three"}), 200)
+	want(t, e.hub("DELETE", "/v2/orgs/moby/groups/team6/members/worker6", nil), 204)
+	want(t, e.hub("DELETE", "/v2/orgs/moby/groups/team9", nil), 204)
 	whale := e.enableSCIM("orgs/whale", DefaultWhaleConnectionID)
 	want(t, e.do("POST", scimPrefix+"/Users", whale, userBody("w@whale.example")), 201)
 	want(t, e.hub("POST", "/v2/orgs/whale/sso/connections/"+DefaultWhaleConnectionID+"/scim/token", nil), 200)

@@ -2,7 +2,9 @@ package mockhub
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -26,12 +28,47 @@ const accessTokenTTL = 10 * time.Minute
 // store, so /_mock/reset does not log clients out.
 type accessTokens struct {
 	mu     sync.Mutex
+	key    []byte // signs the JWTs; random per Server
 	tokens map[string]accessToken
 }
 
 type accessToken struct {
-	username string
-	expires  time.Time
+	who     principal
+	expires time.Time
+}
+
+// principal is who an access token speaks for: a Docker account (signed in
+// with a password or personal access token) or an organization (signed in
+// with one of its organization access tokens).
+type principal struct {
+	user string // Docker ID, for an account
+	org  string // organization name, for an organization access token
+	oat  string // that token's id
+}
+
+func (p principal) String() string {
+	if p.org != "" {
+		return "the organization access token of " + strconv.Quote(p.org)
+	}
+	return p.user
+}
+
+// refusal is the 403 message for p on the named org or company.
+func (p principal) refusal(kind, name string) string {
+	if p.org != "" {
+		return fmt.Sprintf("%s reaches only organization %q, not %s %q", p, p.org, kind, name)
+	}
+	return fmt.Sprintf("%s is not an owner of %s %q", p.user, kind, name)
+}
+
+// mayManage reports whether p may call the management API of org o: an
+// owner of it (or of its company), or one of its organization access
+// tokens.
+func (s *store) mayManage(p principal, o string) bool {
+	if p.org != "" {
+		return p.org == o
+	}
+	return s.isOrgOwner(p.user, o)
 }
 
 func randomToken(prefix string) string {
@@ -40,34 +77,56 @@ func randomToken(prefix string) string {
 	return prefix + base64.RawURLEncoding.EncodeToString(b)
 }
 
-func (a *accessTokens) issue(username string, now time.Time) string {
+// issue returns a new access token for who: a JWT (HS256, signed with a key
+// of this Server) whose sub is the Docker ID or the organization name and
+// whose exp is accessTokenTTL away. The server still looks tokens up by
+// value, so one it did not issue is unknown whatever its signature.
+func (a *accessTokens) issue(who principal, now time.Time) string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.tokens == nil {
 		a.tokens = map[string]accessToken{}
+		a.key = make([]byte, 32)
+		rand.Read(a.key)
 	}
 	for k, t := range a.tokens {
 		if now.After(t.expires) {
 			delete(a.tokens, k)
 		}
 	}
-	tok := randomToken("mh_at_")
-	a.tokens[tok] = accessToken{username: username, expires: now.Add(accessTokenTTL)}
+	expires := now.Add(accessTokenTTL)
+	claims := map[string]any{"iss": "mockhub", "iat": now.Unix(), "exp": expires.Unix(), "jti": randomToken("")}
+	if who.org != "" {
+		claims["sub"], claims["org_name"], claims["token_type"] = who.org, who.org, "oat"
+	} else {
+		claims["sub"], claims["username"] = who.user, who.user
+	}
+	tok := signJWT(a.key, claims)
+	a.tokens[tok] = accessToken{who: who, expires: expires}
 	return tok
 }
 
-// lookup returns the token's user; expired reports a known but expired token.
-func (a *accessTokens) lookup(tok string, now time.Time) (username string, expired bool) {
+func signJWT(key []byte, claims map[string]any) string {
+	enc := base64.RawURLEncoding
+	payload, _ := json.Marshal(claims)
+	unsigned := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." + enc.EncodeToString(payload)
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(unsigned))
+	return unsigned + "." + enc.EncodeToString(mac.Sum(nil))
+}
+
+// lookup returns the token's principal; expired reports a known but expired token.
+func (a *accessTokens) lookup(tok string, now time.Time) (who principal, expired bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	t, ok := a.tokens[tok]
 	if !ok {
-		return "", false
+		return principal{}, false
 	}
 	if !now.Before(t.expires) {
-		return "", true
+		return principal{}, true
 	}
-	return t.username, false
+	return t.who, false
 }
 
 // hubBody decodes a JSON body into v, answering 413 or 400 on failure.
@@ -116,12 +175,16 @@ func (s *Server) hubAuthToken(w http.ResponseWriter, r *http.Request) {
 	if !hubBody(w, r, &body) {
 		return
 	}
-	u, ok := s.authenticate(body.Identifier, body.Secret)
-	if !ok {
+	who := principal{}
+	if u, ok := s.authenticate(body.Identifier, body.Secret); ok {
+		who.user = u
+	} else if p, ok := s.authenticateOAT(body.Identifier, body.Secret); ok {
+		who = p
+	} else {
 		writeHubError(w, http.StatusUnauthorized, "incorrect identifier or secret")
 		return
 	}
-	writeJSON(w, http.StatusOK, "application/json", map[string]any{"access_token": s.tokens.issue(u, s.now())})
+	writeJSON(w, http.StatusOK, "application/json", map[string]any{"access_token": s.tokens.issue(who, s.now())})
 }
 
 // hubLogin is Hub's older POST /v2/users/login.
@@ -138,49 +201,73 @@ func (s *Server) hubLogin(w http.ResponseWriter, r *http.Request) {
 		writeHubError(w, http.StatusUnauthorized, "incorrect username or password")
 		return
 	}
-	writeJSON(w, http.StatusOK, "application/json", map[string]any{"token": s.tokens.issue(u, s.now())})
+	writeJSON(w, http.StatusOK, "application/json", map[string]any{"token": s.tokens.issue(principal{user: u}, s.now())})
+}
+
+// signedIn is the management API's authentication, around every handler
+// but sign-in: h runs for the principal the bearer token speaks for, and
+// a request without a valid one is answered 401.
+func (s *Server) signedIn(h func(w http.ResponseWriter, r *http.Request, who principal)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if who, ok := s.hubUser(w, r); ok {
+			h(w, r, who)
+		}
+	}
 }
 
 // hubUser authenticates a management request, answering 401 on failure.
-func (s *Server) hubUser(w http.ResponseWriter, r *http.Request) (string, bool) {
+func (s *Server) hubUser(w http.ResponseWriter, r *http.Request) (principal, bool) {
 	tok := bearerToken(r)
 	if tok == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="mockhub"`)
 		writeHubError(w, http.StatusUnauthorized, "authentication required: send Authorization: Bearer <access token from POST /v2/auth/token>")
-		return "", false
+		return principal{}, false
 	}
-	u, expired := s.tokens.lookup(tok, s.now())
-	if u == "" {
+	who, expired := s.tokens.lookup(tok, s.now())
+	revoked := s.oatRevoked(who)
+	if who == (principal{}) || revoked {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="mockhub"`)
 		msg := "unknown access token"
-		if expired {
+		switch {
+		case expired:
 			msg = "access token expired: get a new one from POST /v2/auth/token"
+		case revoked:
+			msg = "the organization access token this access token was issued for is deleted, inactive or expired"
 		}
 		writeHubError(w, http.StatusUnauthorized, msg)
-		return "", false
+		return principal{}, false
 	}
-	return u, true
+	return who, true
 }
 
 // hubOrg resolves {org} for an owner; the caller holds the store lock.
-func (s *Server) hubOrg(w http.ResponseWriter, r *http.Request, user string) *org {
-	name := strings.ToLower(r.PathValue("org"))
-	og := s.st.orgs[name]
+func (s *Server) hubOrg(w http.ResponseWriter, r *http.Request, who principal) *org {
+	return s.hubOrgNamed(w, r.PathValue("org"), who)
+}
+
+// hubOrgNamed resolves the org called name for an owner (or the org's
+// access token), answering 404 or 403 otherwise; the caller holds the
+// store lock.
+func (s *Server) hubOrgNamed(w http.ResponseWriter, name string, who principal) *org {
+	og := s.st.orgs[strings.ToLower(name)]
 	if og == nil {
-		writeHubError(w, http.StatusNotFound, fmt.Sprintf("organization %q not found", r.PathValue("org")))
+		writeHubError(w, http.StatusNotFound, fmt.Sprintf("organization %q not found", name))
 		return nil
 	}
-	if !s.st.isOrgOwner(user, name) {
-		writeHubError(w, http.StatusForbidden, fmt.Sprintf("%s is not an owner of organization %q", user, name))
+	if !s.st.mayManage(who, og.Name) {
+		writeHubError(w, http.StatusForbidden, who.refusal("organization", og.Name))
 		return nil
 	}
 	return og
 }
 
-// pageParams reads page and page_size.
-func pageParams(r *http.Request) (page, size int, err error) {
+// pageParams reads page and page_size (default 25).
+func pageParams(r *http.Request) (page, size int, err error) { return pageParamsDefault(r, 25) }
+
+// pageParamsDefault reads page and page_size (default def, at most 100).
+func pageParamsDefault(r *http.Request, def int) (page, size int, err error) {
 	q := r.URL.Query()
-	page, size = 1, 25
+	page, size = 1, def
 	if v := q.Get("page"); v != "" {
 		if page, err = strconv.Atoi(v); err != nil || page < 1 {
 			return 0, 0, fmt.Errorf("page must be a positive integer, not %q", v)
@@ -196,6 +283,12 @@ func pageParams(r *http.Request) (page, size int, err error) {
 
 // paginate answers {count, next, previous, results} with absolute links.
 func paginate(w http.ResponseWriter, r *http.Request, page, size int, all []any) {
+	paginateAs(w, r, page, size, all, "count")
+}
+
+// paginateAs is paginate with the total under countKey ("total" for
+// organization access tokens, as published).
+func paginateAs(w http.ResponseWriter, r *http.Request, page, size int, all []any, countKey string) {
 	total := len(all)
 	lo := min((page-1)*size, total)
 	hi := min(lo+size, total)
@@ -217,14 +310,10 @@ func paginate(w http.ResponseWriter, r *http.Request, page, size int, all []any)
 	if results == nil {
 		results = []any{}
 	}
-	writeJSON(w, http.StatusOK, "application/json", map[string]any{"count": total, "next": next, "previous": prev, "results": results})
+	writeJSON(w, http.StatusOK, "application/json", map[string]any{countKey: total, "next": next, "previous": prev, "results": results})
 }
 
-func (s *Server) hubListMembers(w http.ResponseWriter, r *http.Request) {
-	user, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubListMembers(w http.ResponseWriter, r *http.Request, who principal) {
 	page, size, err := pageParams(r)
 	if err != nil {
 		writeHubError(w, http.StatusBadRequest, err.Error())
@@ -236,9 +325,18 @@ func (s *Server) hubListMembers(w http.ResponseWriter, r *http.Request) {
 		writeHubError(w, http.StatusBadRequest, fmt.Sprintf("role must be member, editor or owner, not %q", q.Get("role")))
 		return
 	}
+	// type (all, invitee, member) and invites (true) say whether pending
+	// invites and members are listed.
+	kind := strings.ToLower(q.Get("type"))
+	if kind != "" && kind != "all" && kind != "invitee" && kind != "member" {
+		writeHubError(w, http.StatusBadRequest, fmt.Sprintf("type must be all, invitee or member, not %q", q.Get("type")))
+		return
+	}
+	withInvites := kind == "invitee" || strings.EqualFold(q.Get("invites"), "true") && kind != "member"
+	withMembers := kind != "invitee"
 	st := s.st
 	st.mu.RLock()
-	og := s.hubOrg(w, r, user)
+	og := s.hubOrg(w, r, who)
 	if og == nil {
 		st.mu.RUnlock()
 		return
@@ -254,7 +352,7 @@ func (s *Server) hubListMembers(w http.ResponseWriter, r *http.Request) {
 	for _, name := range sortedKeys(og.members) {
 		m := og.members[name]
 		a := st.accounts[name]
-		if a == nil || role != "" && m.Role != role {
+		if !withMembers || a == nil || role != "" && m.Role != role {
 			continue
 		}
 		if search != "" && !strings.Contains(a.Username, search) && !strings.Contains(strings.ToLower(a.FullName), search) &&
@@ -267,18 +365,22 @@ func (s *Server) hubListMembers(w http.ResponseWriter, r *http.Request) {
 		}
 		all = append(all, map[string]any{
 			"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email,
-			"role": m.Role, "groups": groups, "type": "user", "date_joined": m.Joined.UTC().Format(time.RFC3339),
+			"role": s.dialect.memberRole(m.Role), "groups": groups, "type": s.dialect.memberType, "date_joined": m.Joined.UTC().Format(time.RFC3339),
 		})
+	}
+	if withInvites && role == "" {
+		for _, m := range s.inviteeMembers(og) {
+			mm := m.(map[string]any)
+			if search == "" || strings.Contains(strings.ToLower(mm["username"].(string)+" "+mm["email"].(string)), search) {
+				all = append(all, m)
+			}
+		}
 	}
 	st.mu.RUnlock()
 	paginate(w, r, page, size, all)
 }
 
-func (s *Server) hubUpdateMember(w http.ResponseWriter, r *http.Request) {
-	user, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubUpdateMember(w http.ResponseWriter, r *http.Request, who principal) {
 	var body struct {
 		Role string `json:"role"`
 	}
@@ -293,7 +395,7 @@ func (s *Server) hubUpdateMember(w http.ResponseWriter, r *http.Request) {
 	st := s.st
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	og := s.hubOrg(w, r, user)
+	og := s.hubOrg(w, r, who)
 	if og == nil {
 		return
 	}
@@ -308,24 +410,24 @@ func (s *Server) hubUpdateMember(w http.ResponseWriter, r *http.Request) {
 	s.persist(r)
 	a := st.accounts[name]
 	writeJSON(w, http.StatusOK, "application/json", map[string]any{
-		"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email, "role": m.Role, "type": "user",
+		"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email, "role": s.dialect.memberRole(m.Role), "type": s.dialect.memberType,
 		"date_joined": m.Joined.UTC().Format(time.RFC3339),
 	})
 }
 
-func (s *Server) hubRemoveMember(w http.ResponseWriter, r *http.Request) {
-	user, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubRemoveMember(w http.ResponseWriter, r *http.Request, who principal) {
 	st := s.st
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	og := s.hubOrg(w, r, user)
+	og := s.hubOrg(w, r, who)
 	if og == nil {
 		return
 	}
 	name := strings.ToLower(r.PathValue("username"))
+	if m := og.members[name]; m != nil && m.Role == "owner" && og.ownerCount() == 1 {
+		writeHubError(w, http.StatusBadRequest, fmt.Sprintf("%q is the last owner of organization %q: make another member owner first", r.PathValue("username"), og.Name))
+		return
+	}
 	if !st.removeOrgMember(og, name) {
 		writeHubError(w, http.StatusNotFound, fmt.Sprintf("%q is not a member of organization %q", r.PathValue("username"), og.Name))
 		return
@@ -338,11 +440,7 @@ func teamJSON(t *team) map[string]any {
 	return map[string]any{"id": t.ID, "uuid": t.UUID, "name": t.Name, "description": t.Description, "member_count": len(t.members)}
 }
 
-func (s *Server) hubListTeams(w http.ResponseWriter, r *http.Request) {
-	user, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubListTeams(w http.ResponseWriter, r *http.Request, who principal) {
 	page, size, err := pageParams(r)
 	if err != nil {
 		writeHubError(w, http.StatusBadRequest, err.Error())
@@ -350,22 +448,28 @@ func (s *Server) hubListTeams(w http.ResponseWriter, r *http.Request) {
 	}
 	st := s.st
 	st.mu.RLock()
-	og := s.hubOrg(w, r, user)
+	og := s.hubOrg(w, r, who)
 	if og == nil {
 		st.mu.RUnlock()
 		return
 	}
+	// search: a substring of the name; username: the teams that member is on.
+	search, username := strings.ToLower(r.URL.Query().Get("search")), strings.ToLower(r.URL.Query().Get("username"))
 	var all []any
 	for _, k := range sortedKeys(og.teams) {
-		all = append(all, teamJSON(og.teams[k]))
+		t := og.teams[k]
+		if _, in := t.members[username]; username != "" && !in || !strings.Contains(k, search) {
+			continue
+		}
+		all = append(all, teamJSON(t))
 	}
 	st.mu.RUnlock()
 	paginate(w, r, page, size, all)
 }
 
 // hubTeam resolves {org} and {team}; the caller holds the store lock.
-func (s *Server) hubTeam(w http.ResponseWriter, r *http.Request, user string) *team {
-	og := s.hubOrg(w, r, user)
+func (s *Server) hubTeam(w http.ResponseWriter, r *http.Request, who principal) *team {
+	og := s.hubOrg(w, r, who)
 	if og == nil {
 		return nil
 	}
@@ -376,15 +480,11 @@ func (s *Server) hubTeam(w http.ResponseWriter, r *http.Request, user string) *t
 	return t
 }
 
-func (s *Server) hubGetTeam(w http.ResponseWriter, r *http.Request) {
-	hubGet(s, w, r, s.hubTeam, teamJSON)
+func (s *Server) hubGetTeam(w http.ResponseWriter, r *http.Request, who principal) {
+	hubGet(s, w, r, who, s.hubTeam, teamJSON)
 }
 
-func (s *Server) hubListTeamMembers(w http.ResponseWriter, r *http.Request) {
-	user, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubListTeamMembers(w http.ResponseWriter, r *http.Request, who principal) {
 	page, size, err := pageParams(r)
 	if err != nil {
 		writeHubError(w, http.StatusBadRequest, err.Error())
@@ -392,16 +492,20 @@ func (s *Server) hubListTeamMembers(w http.ResponseWriter, r *http.Request) {
 	}
 	st := s.st
 	st.mu.RLock()
-	t := s.hubTeam(w, r, user)
+	t := s.hubTeam(w, r, who)
 	if t == nil {
 		st.mu.RUnlock()
 		return
 	}
+	// search: a substring of the username, full name or email.
+	search := strings.ToLower(r.URL.Query().Get("search"))
 	var all []any
 	for _, name := range sortedKeys(t.members) {
-		if a := st.accounts[name]; a != nil {
-			all = append(all, map[string]any{"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email})
+		a := st.accounts[name]
+		if a == nil || !strings.Contains(strings.ToLower(a.Username+"\x00"+a.FullName+"\x00"+a.Email), search) {
+			continue
 		}
+		all = append(all, map[string]any{"id": a.ID, "username": a.Username, "full_name": a.FullName, "email": a.Email})
 	}
 	st.mu.RUnlock()
 	paginate(w, r, page, size, all)
@@ -411,10 +515,10 @@ func (s *Server) hubListTeamMembers(w http.ResponseWriter, r *http.Request) {
 
 // hubScope resolves {org} or {company} for an owner and returns a predicate
 // for the connections on it; the caller holds the store lock.
-func (s *Server) hubScope(w http.ResponseWriter, r *http.Request, user string) (string, func(*connection) bool, bool) {
+func (s *Server) hubScope(w http.ResponseWriter, r *http.Request, who principal) (string, func(*connection) bool, bool) {
 	st := s.st
 	if o := r.PathValue("org"); o != "" {
-		og := s.hubOrg(w, r, user)
+		og := s.hubOrg(w, r, who)
 		if og == nil {
 			return "", nil, false
 		}
@@ -425,15 +529,15 @@ func (s *Server) hubScope(w http.ResponseWriter, r *http.Request, user string) (
 		writeHubError(w, http.StatusNotFound, fmt.Sprintf("company %q not found", r.PathValue("company")))
 		return "", nil, false
 	}
-	if !st.isCompanyOwner(user, name) {
-		writeHubError(w, http.StatusForbidden, fmt.Sprintf("%s is not an owner of company %q", user, name))
+	if who.org != "" || !st.isCompanyOwner(who.user, name) {
+		writeHubError(w, http.StatusForbidden, who.refusal("company", name))
 		return "", nil, false
 	}
 	return "company " + strconv.Quote(name), func(c *connection) bool { return c.Company == name }, true
 }
 
-func (s *Server) hubConnection(w http.ResponseWriter, r *http.Request, user string) *connection {
-	where, on, ok := s.hubScope(w, r, user)
+func (s *Server) hubConnection(w http.ResponseWriter, r *http.Request, who principal) *connection {
+	where, on, ok := s.hubScope(w, r, who)
 	if !ok {
 		return nil
 	}
@@ -459,14 +563,10 @@ func connectionJSON(c *connection) map[string]any {
 	return m
 }
 
-func (s *Server) hubListConnections(w http.ResponseWriter, r *http.Request) {
-	user, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) hubListConnections(w http.ResponseWriter, r *http.Request, who principal) {
 	st := s.st
 	st.mu.RLock()
-	_, on, ok := s.hubScope(w, r, user)
+	_, on, ok := s.hubScope(w, r, who)
 	if !ok {
 		st.mu.RUnlock()
 		return
@@ -481,12 +581,12 @@ func (s *Server) hubListConnections(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, "application/json", map[string]any{"count": len(results), "results": results})
 }
 
-func (s *Server) hubGetConnection(w http.ResponseWriter, r *http.Request) {
-	hubGet(s, w, r, s.hubConnection, connectionJSON)
+func (s *Server) hubGetConnection(w http.ResponseWriter, r *http.Request, who principal) {
+	hubGet(s, w, r, who, s.hubConnection, connectionJSON)
 }
 
-func (s *Server) hubGetSCIM(w http.ResponseWriter, r *http.Request) {
-	hubGet(s, w, r, s.hubConnection, func(c *connection) map[string]any {
+func (s *Server) hubGetSCIM(w http.ResponseWriter, r *http.Request, who principal) {
+	hubGet(s, w, r, who, s.hubConnection, func(c *connection) map[string]any {
 		out := map[string]any{"enabled": c.SCIMEnabled, "base_url": ""}
 		if c.SCIMEnabled {
 			out["base_url"] = scimBaseURL(r)
@@ -498,17 +598,13 @@ func (s *Server) hubGetSCIM(w http.ResponseWriter, r *http.Request) {
 // hubGet answers a GET with what render makes of the object that find
 // locates for the signed-in user, under the read lock. find writes the 403
 // or 404 itself when there is nothing to render.
-func hubGet[T any](s *Server, w http.ResponseWriter, r *http.Request,
-	find func(w http.ResponseWriter, r *http.Request, user string) *T, render func(*T) map[string]any,
+func hubGet[T any](s *Server, w http.ResponseWriter, r *http.Request, who principal,
+	find func(w http.ResponseWriter, r *http.Request, who principal) *T, render func(*T) map[string]any,
 ) {
-	user, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
 	st := s.st
 	st.mu.RLock()
 	var out map[string]any
-	if v := find(w, r, user); v != nil {
+	if v := find(w, r, who); v != nil {
 		out = render(v)
 	}
 	st.mu.RUnlock()
@@ -518,14 +614,10 @@ func hubGet[T any](s *Server, w http.ResponseWriter, r *http.Request,
 }
 
 // scimAdmin runs an enable, rotate or disable under the write lock.
-func (s *Server) scimAdmin(w http.ResponseWriter, r *http.Request, fn func(st *store, c *connection) (int, any)) {
-	user, ok := s.hubUser(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) scimAdmin(w http.ResponseWriter, r *http.Request, who principal, fn func(st *store, c *connection) (int, any)) {
 	st := s.st
 	st.mu.Lock()
-	c := s.hubConnection(w, r, user)
+	c := s.hubConnection(w, r, who)
 	if c == nil {
 		st.mu.Unlock()
 		return
@@ -545,8 +637,8 @@ func (s *Server) scimAdmin(w http.ResponseWriter, r *http.Request, fn func(st *s
 	}
 }
 
-func (s *Server) hubEnableSCIM(w http.ResponseWriter, r *http.Request) {
-	s.scimAdmin(w, r, func(st *store, c *connection) (int, any) {
+func (s *Server) hubEnableSCIM(w http.ResponseWriter, r *http.Request, who principal) {
+	s.scimAdmin(w, r, who, func(st *store, c *connection) (int, any) {
 		if c.SCIMEnabled {
 			return http.StatusConflict, fmt.Sprintf("SCIM is already enabled on SSO connection %s; rotate the token with POST .../scim/token", c.ID)
 		}
@@ -557,8 +649,8 @@ func (s *Server) hubEnableSCIM(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) hubRotateSCIM(w http.ResponseWriter, r *http.Request) {
-	s.scimAdmin(w, r, func(st *store, c *connection) (int, any) {
+func (s *Server) hubRotateSCIM(w http.ResponseWriter, r *http.Request, who principal) {
+	s.scimAdmin(w, r, who, func(st *store, c *connection) (int, any) {
 		if !c.SCIMEnabled {
 			return http.StatusConflict, fmt.Sprintf("SCIM is not enabled on SSO connection %s", c.ID)
 		}
@@ -569,8 +661,8 @@ func (s *Server) hubRotateSCIM(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) hubDisableSCIM(w http.ResponseWriter, r *http.Request) {
-	s.scimAdmin(w, r, func(st *store, c *connection) (int, any) {
+func (s *Server) hubDisableSCIM(w http.ResponseWriter, r *http.Request, who principal) {
+	s.scimAdmin(w, r, who, func(st *store, c *connection) (int, any) {
 		if !c.SCIMEnabled {
 			return http.StatusConflict, fmt.Sprintf("SCIM is already disabled on SSO connection %s", c.ID)
 		}

@@ -282,7 +282,7 @@ func TestSeedAndInfo(t *testing.T) {
 	info := e.srv.Info("http://127.0.0.1:1234/")
 	wantInfo := Info{HubURL: "http://127.0.0.1:1234", Username: "admin", Password: adminPass, OrgName: "moby",
 		CompanyName: "moby-inc", SSOConnectionID: DefaultOrgConnectionID,
-		SCIMBaseURL: "http://127.0.0.1:1234/v2/scim/2.0", SCIMToken: mobyToken, ConsoleURL: "http://127.0.0.1:1234/"}
+		SCIMBaseURL: "http://127.0.0.1:1234/v2/scim/2.0", SCIMToken: mobyToken, ConsoleURL: "http://127.0.0.1:1234/", Dialect: DialectRFC}
 	if info != wantInfo {
 		t.Errorf("Info = %+v\nwant %+v", info, wantInfo)
 	}

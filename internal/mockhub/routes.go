@@ -22,38 +22,63 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+b+"/ResourceTypes", s.scimResourceTypes)
 	m.HandleFunc("GET "+b+"/ResourceTypes/{name}", s.scimResourceType)
 	m.HandleFunc("GET "+b+"/Users", listHandler(s, userKind))
-	m.HandleFunc("POST "+b+"/Users/.search", searchHandler(s, userKind))
 	m.HandleFunc("POST "+b+"/Users", createHandler(s, userKind))
 	m.HandleFunc("GET "+b+"/Users/{id}", getHandler(s, userKind))
-	m.HandleFunc("PUT "+b+"/Users/{id}", replaceHandler(s, userKind))
-	m.HandleFunc("PATCH "+b+"/Users/{id}", patchHandler(s, userKind))
-	m.HandleFunc("DELETE "+b+"/Users/{id}", deleteHandler(s, userKind))
-	m.HandleFunc("GET "+b+"/Groups", listHandler(s, groupKind))
-	m.HandleFunc("POST "+b+"/Groups/.search", searchHandler(s, groupKind))
-	m.HandleFunc("POST "+b+"/Groups", createHandler(s, groupKind))
-	m.HandleFunc("GET "+b+"/Groups/{id}", getHandler(s, groupKind))
-	m.HandleFunc("PUT "+b+"/Groups/{id}", replaceHandler(s, groupKind))
-	m.HandleFunc("PATCH "+b+"/Groups/{id}", patchHandler(s, groupKind))
-	m.HandleFunc("DELETE "+b+"/Groups/{id}", deleteHandler(s, groupKind))
-	m.HandleFunc(b+"/Me", s.scimNotImplemented)
-	m.HandleFunc(b+"/Bulk", s.scimNotImplemented)
+	m.HandleFunc("PUT "+b+"/Users/{id}", s.dialect.putUser(s))
+	// The published dialect has none of these: a request for them meets
+	// notFound, which answers 405 (with Allow) on /Users/{id} and 404
+	// elsewhere, in SCIM's error shape, as a server without them would.
+	if s.dialect.search {
+		m.HandleFunc("POST "+b+"/Users/.search", searchHandler(s, userKind))
+	}
+	if s.dialect.scimWrites {
+		m.HandleFunc("PATCH "+b+"/Users/{id}", patchHandler(s, userKind))
+		m.HandleFunc("DELETE "+b+"/Users/{id}", deleteHandler(s, userKind))
+		m.HandleFunc("GET "+b+"/Groups", listHandler(s, groupKind))
+		m.HandleFunc("POST "+b+"/Groups/.search", searchHandler(s, groupKind))
+		m.HandleFunc("POST "+b+"/Groups", createHandler(s, groupKind))
+		m.HandleFunc("GET "+b+"/Groups/{id}", getHandler(s, groupKind))
+		m.HandleFunc("PUT "+b+"/Groups/{id}", replaceHandler(s, groupKind))
+		m.HandleFunc("PATCH "+b+"/Groups/{id}", patchHandler(s, groupKind))
+		m.HandleFunc("DELETE "+b+"/Groups/{id}", deleteHandler(s, groupKind))
+	}
+	if s.dialect.meAndBulk {
+		m.HandleFunc(b+"/Me", s.scimNotImplemented)
+		m.HandleFunc(b+"/Bulk", s.scimNotImplemented)
+	}
 
-	// Management API.
+	// Management API: every route but sign-in is for a signed-in principal.
 	m.HandleFunc("POST /v2/auth/token", s.hubAuthToken)
 	m.HandleFunc("POST /v2/users/login", s.hubLogin)
-	m.HandleFunc("GET /v2/orgs/{org}/members", s.hubListMembers)
-	m.HandleFunc("PUT /v2/orgs/{org}/members/{username}", s.hubUpdateMember)
-	m.HandleFunc("DELETE /v2/orgs/{org}/members/{username}", s.hubRemoveMember)
-	m.HandleFunc("GET /v2/orgs/{org}/groups", s.hubListTeams)
-	m.HandleFunc("GET /v2/orgs/{org}/groups/{team}", s.hubGetTeam)
-	m.HandleFunc("GET /v2/orgs/{org}/groups/{team}/members", s.hubListTeamMembers)
+	m.HandleFunc("GET /v2/orgs/{org}/members", s.signedIn(s.hubListMembers))
+	m.HandleFunc("GET /v2/orgs/{org}/members/export", s.signedIn(s.hubExportMembers))
+	m.HandleFunc("PUT /v2/orgs/{org}/members/{username}", s.signedIn(s.hubUpdateMember))
+	m.HandleFunc("DELETE /v2/orgs/{org}/members/{username}", s.signedIn(s.hubRemoveMember))
+	m.HandleFunc("GET /v2/orgs/{org}/groups", s.signedIn(s.hubListTeams))
+	m.HandleFunc("POST /v2/orgs/{org}/groups", s.signedIn(s.hubCreateTeam))
+	m.HandleFunc("GET /v2/orgs/{org}/groups/{team}", s.signedIn(s.hubGetTeam))
+	m.HandleFunc("PUT /v2/orgs/{org}/groups/{team}", s.signedIn(s.hubReplaceTeam))
+	m.HandleFunc("PATCH /v2/orgs/{org}/groups/{team}", s.signedIn(s.hubUpdateTeam))
+	m.HandleFunc("DELETE /v2/orgs/{org}/groups/{team}", s.signedIn(s.hubDeleteTeam))
+	m.HandleFunc("GET /v2/orgs/{org}/groups/{team}/members", s.signedIn(s.hubListTeamMembers))
+	m.HandleFunc("POST /v2/orgs/{org}/groups/{team}/members", s.signedIn(s.hubAddTeamMember))
+	m.HandleFunc("DELETE /v2/orgs/{org}/groups/{team}/members/{username}", s.signedIn(s.hubRemoveTeamMember))
+	m.HandleFunc("GET /v2/orgs/{org}/invites", s.signedIn(s.hubListInvites))
+	m.HandleFunc("POST /v2/invites/bulk", s.signedIn(s.hubBulkInvite))
+	m.HandleFunc("PATCH /v2/invites/{id}/resend", s.signedIn(s.hubResendInvite))
+	m.HandleFunc("DELETE /v2/invites/{id}", s.signedIn(s.hubCancelInvite))
+	m.HandleFunc("GET /v2/orgs/{org}/access-tokens", s.signedIn(s.hubListOATs))
+	m.HandleFunc("POST /v2/orgs/{org}/access-tokens", s.signedIn(s.hubCreateOAT))
+	m.HandleFunc("GET /v2/orgs/{org}/access-tokens/{id}", s.signedIn(s.hubGetOAT))
+	m.HandleFunc("PATCH /v2/orgs/{org}/access-tokens/{id}", s.signedIn(s.hubUpdateOAT))
+	m.HandleFunc("DELETE /v2/orgs/{org}/access-tokens/{id}", s.signedIn(s.hubDeleteOAT))
 	for _, scope := range []string{"/v2/orgs/{org}", "/v2/companies/{company}"} {
-		m.HandleFunc("GET "+scope+"/sso/connections", s.hubListConnections)
-		m.HandleFunc("GET "+scope+"/sso/connections/{id}", s.hubGetConnection)
-		m.HandleFunc("GET "+scope+"/sso/connections/{id}/scim", s.hubGetSCIM)
-		m.HandleFunc("POST "+scope+"/sso/connections/{id}/scim", s.hubEnableSCIM)
-		m.HandleFunc("POST "+scope+"/sso/connections/{id}/scim/token", s.hubRotateSCIM)
-		m.HandleFunc("DELETE "+scope+"/sso/connections/{id}/scim", s.hubDisableSCIM)
+		m.HandleFunc("GET "+scope+"/sso/connections", s.signedIn(s.hubListConnections))
+		m.HandleFunc("GET "+scope+"/sso/connections/{id}", s.signedIn(s.hubGetConnection))
+		m.HandleFunc("GET "+scope+"/sso/connections/{id}/scim", s.signedIn(s.hubGetSCIM))
+		m.HandleFunc("POST "+scope+"/sso/connections/{id}/scim", s.signedIn(s.hubEnableSCIM))
+		m.HandleFunc("POST "+scope+"/sso/connections/{id}/scim/token", s.signedIn(s.hubRotateSCIM))
+		m.HandleFunc("DELETE "+scope+"/sso/connections/{id}/scim", s.signedIn(s.hubDisableSCIM))
 	}
 	s.mux, s.routeNames = m.ServeMux, m.names
 
@@ -123,7 +148,7 @@ func (s *Server) mockPutFaults(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		writeHubError(w, http.StatusBadRequest, "faults: "+err.Error()+" (fields: latency_ms, fail_every, fail_status, throttle_every, retry_after_seconds, drop_every, hang_every, hang_ms, routes)")
+		writeHubError(w, http.StatusBadRequest, "faults: "+err.Error()+" (fields: latency_ms, fail_every, fail_status, throttle_every, retry_after_seconds, drop_every, hang_every, hang_ms, visibility_delay_ms, routes)")
 		return
 	}
 	if err := s.checkFaults(f); err != nil {
@@ -138,7 +163,7 @@ func (s *Server) mockPutFaults(w http.ResponseWriter, r *http.Request) {
 // checkFaults reports what is wrong with f, for PUT /_mock/faults and the
 // console's form.
 func (s *Server) checkFaults(f Faults) error {
-	if f.LatencyMS < 0 || f.FailEvery < 0 || f.ThrottleEvery < 0 || f.RetryAfterSeconds < 0 || f.DropEvery < 0 || f.HangEvery < 0 || f.HangMS < 0 {
+	if f.LatencyMS < 0 || f.FailEvery < 0 || f.ThrottleEvery < 0 || f.RetryAfterSeconds < 0 || f.DropEvery < 0 || f.HangEvery < 0 || f.HangMS < 0 || f.VisibilityDelayMS < 0 {
 		return errors.New("faults: values must not be negative")
 	}
 	if f.FailStatus != 0 && !slices.Contains(failStatuses, f.FailStatus) {

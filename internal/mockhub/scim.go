@@ -193,10 +193,22 @@ func project(rt *se.ResourceType, r *http.Request, res se.Resource) (se.Resource
 	return se.Project(rt, res, attrs, excl)
 }
 
-// writeResource answers with one resource, its ETag and (for 201) its
-// Location.
+// etagVersion is v when the dialect has ETags, else 0: no ETag.
+func (s *Server) etagVersion(v uint64) uint64 {
+	if s.dialect.etags {
+		return v
+	}
+	return 0
+}
+
+// writeResource answers with one resource, its ETag (none, and no
+// meta.version, when version is 0) and (for 201) its Location.
 func writeResource(w http.ResponseWriter, r *http.Request, rt *se.ResourceType, status int, res se.Resource, version uint64) {
-	w.Header().Set("ETag", etag(version))
+	if version != 0 {
+		w.Header().Set("ETag", etag(version))
+	} else if m, ok := res["meta"].(map[string]any); ok {
+		delete(m, "version")
+	}
 	if status == http.StatusCreated {
 		if m, ok := res["meta"].(map[string]any); ok {
 			if loc, ok := m["location"].(string); ok {

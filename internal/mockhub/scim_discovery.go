@@ -14,24 +14,12 @@ func (s *Server) scimServiceProviderConfig(w http.ResponseWriter, r *http.Reques
 	if !s.scimDiscovery(w, r) {
 		return
 	}
-	base := scimBaseURL(r)
-	writeJSON(w, http.StatusOK, scimContentType, map[string]any{
-		"schemas":          []string{se.ServiceProviderConfigURN},
-		"documentationUri": "https://docs.docker.com/security/for-admins/provisioning/scim/",
-		"patch":            map[string]any{"supported": true},
-		"bulk":             map[string]any{"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
-		"filter":           map[string]any{"supported": true, "maxResults": maxResults},
-		"changePassword":   map[string]any{"supported": false},
-		"sort":             map[string]any{"supported": true},
-		"etag":             map[string]any{"supported": true},
-		"authenticationSchemes": []any{map[string]any{
-			"type":        "oauthbearertoken",
-			"name":        "OAuth Bearer Token",
-			"description": "The SCIM API token of the SSO connection, shown once when SCIM is enabled or the token rotated.",
-			"primary":     true,
-		}},
-		"meta": map[string]any{"resourceType": "ServiceProviderConfig", "location": base + "/ServiceProviderConfig"},
-	})
+	out := make(map[string]any, len(s.dialect.serviceProviderConfig)+1)
+	for k, v := range s.dialect.serviceProviderConfig {
+		out[k] = v
+	}
+	out["meta"] = map[string]any{"resourceType": "ServiceProviderConfig", "location": scimBaseURL(r) + "/ServiceProviderConfig"}
+	writeJSON(w, http.StatusOK, scimContentType, out)
 }
 
 func listResponse(total, start int, resources []any) map[string]any {
@@ -47,15 +35,24 @@ func listResponse(total, start int, resources []any) map[string]any {
 	}
 }
 
+// listAnswer moves a list answer's resources under the dialect's key.
+func (d *dialect) listAnswer(m map[string]any) map[string]any {
+	if d.listKey != "Resources" {
+		m[d.listKey] = m["Resources"]
+		delete(m, "Resources")
+	}
+	return m
+}
+
 func (s *Server) scimSchemas(w http.ResponseWriter, r *http.Request) {
 	if !s.scimDiscovery(w, r) {
 		return
 	}
 	var out []any
-	for _, sc := range se.Schemas() {
-		out = append(out, se.SchemaJSON(sc, scimBaseURL(r)))
+	for _, sc := range s.dialect.schemas {
+		out = append(out, s.dialect.schemaJSON(sc, scimBaseURL(r)))
 	}
-	writeJSON(w, http.StatusOK, scimContentType, listResponse(len(out), 1, out))
+	writeJSON(w, http.StatusOK, scimContentType, s.dialect.listAnswer(listResponse(len(out), 1, out)))
 }
 
 func (s *Server) scimSchema(w http.ResponseWriter, r *http.Request) {
@@ -63,9 +60,9 @@ func (s *Server) scimSchema(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	for _, sc := range se.Schemas() {
+	for _, sc := range s.dialect.schemas {
 		if strings.EqualFold(sc.ID, id) {
-			writeJSON(w, http.StatusOK, scimContentType, se.SchemaJSON(sc, scimBaseURL(r)))
+			writeJSON(w, http.StatusOK, scimContentType, s.dialect.schemaJSON(sc, scimBaseURL(r)))
 			return
 		}
 	}
@@ -77,10 +74,10 @@ func (s *Server) scimResourceTypes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var out []any
-	for _, rt := range se.ResourceTypes() {
+	for _, rt := range s.dialect.resourceTypes {
 		out = append(out, se.ResourceTypeJSON(rt, scimBaseURL(r)))
 	}
-	writeJSON(w, http.StatusOK, scimContentType, listResponse(len(out), 1, out))
+	writeJSON(w, http.StatusOK, scimContentType, s.dialect.listAnswer(listResponse(len(out), 1, out)))
 }
 
 func (s *Server) scimResourceType(w http.ResponseWriter, r *http.Request) {
@@ -88,7 +85,7 @@ func (s *Server) scimResourceType(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PathValue("name")
-	for _, rt := range se.ResourceTypes() {
+	for _, rt := range s.dialect.resourceTypes {
 		if strings.EqualFold(rt.Name, name) || strings.EqualFold(rt.ID, name) {
 			writeJSON(w, http.StatusOK, scimContentType, se.ResourceTypeJSON(rt, scimBaseURL(r)))
 			return

@@ -78,13 +78,23 @@ func getHandler[T, In any](s *Server, kind resourceKind[T, In]) http.HandlerFunc
 			return
 		}
 		v := kind.lookup(c, r.PathValue("id"))
+		if e := s.stale.view(staleKey{c, kind.noun, r.PathValue("id")}, s.now()); e != nil {
+			// The latest write is not visible yet (visibility_delay_ms).
+			st.mu.RUnlock()
+			if e.before == nil {
+				writeSCIMError(w, http.StatusNotFound, "", fmt.Sprintf("%s %q not found", kind.noun, r.PathValue("id")))
+				return
+			}
+			writeResource(w, r, kind.rt, http.StatusOK, e.before, s.etagVersion(e.version))
+			return
+		}
 		if v == nil {
 			st.mu.RUnlock()
 			writeSCIMError(w, http.StatusNotFound, "", fmt.Sprintf("%s %q not found", kind.noun, r.PathValue("id")))
 			return
 		}
-		version := kind.version(v)
-		if h := r.Header.Get("If-None-Match"); h != "" && etagMatches(h, version) {
+		version := s.etagVersion(kind.version(v))
+		if h := r.Header.Get("If-None-Match"); h != "" && version != 0 && etagMatches(h, version) {
 			st.mu.RUnlock()
 			w.Header().Set("ETag", etag(version))
 			w.WriteHeader(http.StatusNotModified)
@@ -136,8 +146,9 @@ func createHandler[T, In any](s *Server, kind resourceKind[T, In]) http.HandlerF
 			if err != nil {
 				return err
 			}
+			recordWrite(s, r, kind, c, v, nil, 0)
 			s.persist(r)
-			res, version = kind.render(st, v, base), kind.version(v)
+			res, version = kind.render(st, v, base), s.etagVersion(kind.version(v))
 			return nil
 		}()
 		if err != nil {
@@ -224,16 +235,24 @@ func mutateResource[T, In any](s *Server, w http.ResponseWriter, r *http.Request
 		if v == nil {
 			return scimErr(http.StatusNotFound, "", "%s %q not found", kind.noun, r.PathValue("id"))
 		}
-		if err := checkIfMatch(r, kind.version(v)); err != nil {
-			return err
+		if s.dialect.etags {
+			if err := checkIfMatch(r, kind.version(v)); err != nil {
+				return err
+			}
+		}
+		var before se.Resource
+		beforeVersion := kind.version(v)
+		if visibilityDelay(r) > 0 {
+			before = kind.render(st, v, base)
 		}
 		var err error
 		if deleted, err = fn(st, c, v); err != nil {
 			return err
 		}
+		recordWrite(s, r, kind, c, v, before, beforeVersion)
 		s.persist(r)
 		if !deleted {
-			res, version = kind.render(st, v, base), kind.version(v)
+			res, version = kind.render(st, v, base), s.etagVersion(kind.version(v))
 		}
 		return nil
 	}()
@@ -298,12 +317,12 @@ func listResources[T, In any](s *Server, w http.ResponseWriter, r *http.Request,
 		st.mu.RUnlock()
 		return
 	}
-	out, err := list(kind.rt, p, f, kind.candidates(c, f),
-		func(v *T) se.Resource { return kind.render(st, v, base) }, kind.id)
+	items, render := visibleItems(s, kind, c, f, func(v *T) se.Resource { return kind.render(st, v, base) })
+	out, err := list(kind.rt, p, f, items, render, kind.id)
 	st.mu.RUnlock()
 	if err != nil {
 		writeSCIMErr(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, scimContentType, out)
+	writeJSON(w, http.StatusOK, scimContentType, s.dialect.listAnswer(out))
 }

@@ -32,21 +32,26 @@ type Options struct {
 	SCIMToken string           // non-empty enables SCIM on the connection Info describes, with this token
 	Now       func() time.Time // nil means time.Now
 	Logger    *slog.Logger     // nil discards
+	// Dialect is the reading of Docker's contract served: "" or
+	// DialectRFC (RFC 7643/7644), or DialectPublished (Docker's
+	// published OpenAPI file to the letter).
+	Dialect Dialect
 }
 
 // Info is what cmd/mockhub prints on start: where the hub is, who owns the
 // default org, (when SCIM is enabled on the org connection) how to reach
 // SCIM, and where the console is.
 type Info struct {
-	HubURL          string `json:"hub_url"`
-	Username        string `json:"username"`
-	Password        string `json:"password"`
-	OrgName         string `json:"org_name"`
-	CompanyName     string `json:"company_name"`
-	SSOConnectionID string `json:"sso_connection_id"`
-	SCIMBaseURL     string `json:"scim_base_url,omitempty"`
-	SCIMToken       string `json:"scim_token,omitempty"`
-	ConsoleURL      string `json:"console_url"`
+	HubURL          string  `json:"hub_url"`
+	Username        string  `json:"username"`
+	Password        string  `json:"password"`
+	OrgName         string  `json:"org_name"`
+	CompanyName     string  `json:"company_name"`
+	SSOConnectionID string  `json:"sso_connection_id"`
+	SCIMBaseURL     string  `json:"scim_base_url,omitempty"`
+	SCIMToken       string  `json:"scim_token,omitempty"`
+	ConsoleURL      string  `json:"console_url"`
+	Dialect         Dialect `json:"dialect"`
 }
 
 // SCIMBasePath is where the SCIM API is served.
@@ -66,8 +71,14 @@ type Server struct {
 	mock   *http.ServeMux
 	stats  stats
 	faults faultState
-	tokens accessTokens
-	reqlog requestLog
+	// dialect is everything that differs between DialectRFC and
+	// DialectPublished, chosen once in New.
+	dialect *dialect
+	tokens  accessTokens
+	reqlog  requestLog
+	// stale are the SCIM resources whose latest write is not visible yet
+	// (the visibility_delay_ms fault).
+	stale staleViews
 	// durable is the -state database, nil without -state.
 	durable *durable
 
@@ -81,6 +92,11 @@ func New(opts Options) (*Server, error) {
 	if s.seed == nil {
 		s.seed = DefaultSeed()
 	}
+	d, err := newDialect(opts.Dialect)
+	if err != nil {
+		return nil, fmt.Errorf("mockhub: %w", err)
+	}
+	s.dialect = d
 	if err := s.seed.validate(); err != nil {
 		return nil, fmt.Errorf("mockhub: seed: %w", err)
 	}
@@ -185,7 +201,7 @@ func (s *Server) Info(hubURL string) Info {
 	st := s.st
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	info := Info{HubURL: hubURL, ConsoleURL: hubURL + "/"}
+	info := Info{HubURL: hubURL, ConsoleURL: hubURL + "/", Dialect: s.dialect.name}
 	c := st.infoConnection()
 	switch {
 	case c != nil:
@@ -289,6 +305,7 @@ func (s *Server) reset(r *http.Request) error {
 	s.faults.set(Faults{})
 	s.stats.reset()
 	s.reqlog.clear()
+	s.stale.clear()
 	return nil
 }
 
@@ -372,9 +389,11 @@ func mutating(m string) bool {
 	return m == http.MethodPost || m == http.MethodPut || m == http.MethodPatch || m == http.MethodDelete
 }
 
-// ServeHTTP serves the SCIM API, the management API and /_mock/.
+// ServeHTTP serves the SCIM API, the management API and /_mock/. It
+// recovers from panics, holds answers until their changes are durable, and
+// hands API requests to the route's handler wrapped in the request log and
+// the injected faults (logRequests, injectFaults): each a seam of its own.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
 	scim := isSCIMPath(r.URL.Path)
 	sw := &statusWriter{ResponseWriter: w, scim: scim}
 	if s.durable != nil {
@@ -398,95 +417,120 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mock.ServeHTTP(sw, r)
 		return
 	}
+	h, pattern := s.route(r)
+	s.stats.record(r.Method, pattern)
+	s.logRequests(pattern, s.injectFaults(pattern, h)).ServeHTTP(sw, r)
+}
+
+// route finds r's handler and its route name (the pattern /_mock/stats
+// counts by); notFound and "METHOD (unmatched)" when no route matches.
+func (s *Server) route(r *http.Request) (http.Handler, string) {
 	// mux.Handler finds the route name; mux.ServeHTTP (not the returned
 	// handler) sets the path values.
-	var h http.Handler = s.mux
-	_, pattern := s.mux.Handler(r)
-	if pattern == "" {
-		pattern = r.Method + " (unmatched)"
-		h = http.HandlerFunc(s.notFound)
+	if _, pattern := s.mux.Handler(r); pattern != "" {
+		return s.mux, pattern
 	}
-	s.stats.record(r.Method, pattern)
-	reqBody := &capBuf{}
-	if r.Body != nil && r.Body != http.NoBody {
-		r.Body = struct {
-			io.Reader
-			io.Closer
-		}{io.TeeReader(r.Body, reqBody), r.Body}
-	}
-	defer func() {
-		d := time.Since(start)
-		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "route", pattern, "status", sw.status, "duration", d)
-		s.reqlog.add(loggedRequest{
-			Time: start.UTC(), Method: r.Method, Path: r.URL.Path, Query: redactQuery(r.URL.RawQuery), Route: pattern,
-			Status: sw.status, LatencyMS: float64(d.Microseconds()) / 1000,
-			RequestBody: redactBody(reqBody), ResponseBody: redactBody(&sw.body),
-		})
-	}()
+	return http.HandlerFunc(s.notFound), r.Method + " (unmatched)"
+}
 
-	f, applies, n, dropN, release := s.faults.next(pattern, mutating(r.Method))
-	if !applies {
-		h.ServeHTTP(sw, r)
-		return
-	}
-	if f.LatencyMS > 0 {
-		t := time.NewTimer(time.Duration(f.LatencyMS) * time.Millisecond)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
+// logRequests wraps h: each request to route goes to the log and to the
+// request log, its bodies redacted. The writer is ServeHTTP's statusWriter.
+func (s *Server) logRequests(route string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := w.(*statusWriter) //nolint:forcetypeassert // only ServeHTTP calls it
+		start := time.Now()
+		reqBody := &capBuf{}
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = struct {
+				io.Reader
+				io.Closer
+			}{io.TeeReader(r.Body, reqBody), r.Body}
+		}
+		defer func() {
+			d := time.Since(start)
+			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "route", route, "status", sw.status, "duration", d)
+			s.reqlog.add(loggedRequest{
+				Time: start.UTC(), Method: r.Method, Path: r.URL.Path, Query: redactQuery(r.URL.RawQuery), Route: route,
+				Status: sw.status, LatencyMS: float64(d.Microseconds()) / 1000,
+				RequestBody: redactBody(reqBody), ResponseBody: redactBody(&sw.body),
+			})
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// injectFaults wraps h with the faults set for route: latency, hangs,
+// failures, throttling, dropped answers and delayed visibility. The writer
+// is ServeHTTP's statusWriter.
+func (s *Server) injectFaults(route string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := w.(*statusWriter) //nolint:forcetypeassert // only ServeHTTP calls it
+		t := s.faults.next(route, mutating(r.Method))
+		if !t.applies {
+			h.ServeHTTP(w, r)
 			return
 		}
-	}
-	if f.HangEvery > 0 && n%f.HangEvery == 0 {
-		// The request is accepted and never answered: the client's
-		// timeout ends it, or hang_ms, or the next PUT or DELETE of the
-		// faults.
-		d := time.Duration(f.HangMS) * time.Millisecond
-		if d <= 0 {
-			d = maxHang
-		}
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-		case <-release:
-		}
-		sw.status = 0
-		panic(http.ErrAbortHandler)
-	}
-	if f.FailEvery > 0 && n%f.FailEvery == 0 {
-		status := f.FailStatus
-		if status == 0 {
-			status = http.StatusServiceUnavailable
-		}
-		s.fail(sw, r, status, "", fmt.Sprintf("injected fault: %d %s (fail_every)", status, http.StatusText(status)), scim)
-		return
-	}
-	if f.ThrottleEvery > 0 && n%f.ThrottleEvery == 0 {
-		ra := f.RetryAfterSeconds
-		if ra <= 0 {
-			ra = 1
-		}
-		sw.Header().Set("Retry-After", strconv.Itoa(ra))
-		sw.Header().Set("X-Retry-After", strconv.FormatInt(s.now().Add(time.Duration(ra)*time.Second).Unix(), 10))
-		s.fail(sw, r, http.StatusTooManyRequests, "", "injected fault: too many requests (throttle_every)", scim)
-		return
-	}
-	if f.DropEvery > 0 && dropN > 0 && dropN%f.DropEvery == 0 {
-		// The change happens; the client never hears about it.
-		h.ServeHTTP(&discardWriter{h: http.Header{}}, r)
-		sw.status = 0
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
+		f := t.faults
+		if f.LatencyMS > 0 {
+			timer := time.NewTimer(time.Duration(f.LatencyMS) * time.Millisecond)
+			select {
+			case <-timer.C:
+			case <-r.Context().Done():
+				timer.Stop()
 				return
 			}
 		}
-		panic(http.ErrAbortHandler)
-	}
-	h.ServeHTTP(sw, r)
+		if f.HangEvery > 0 && t.n%f.HangEvery == 0 {
+			// The request is accepted and never answered: the client's
+			// timeout ends it, or hang_ms, or the next PUT or DELETE of the
+			// faults.
+			d := time.Duration(f.HangMS) * time.Millisecond
+			if d <= 0 {
+				d = maxHang
+			}
+			timer := time.NewTimer(d)
+			defer timer.Stop()
+			select {
+			case <-timer.C:
+			case <-r.Context().Done():
+			case <-t.release:
+			}
+			sw.status = 0
+			panic(http.ErrAbortHandler)
+		}
+		if f.FailEvery > 0 && t.n%f.FailEvery == 0 {
+			status := f.FailStatus
+			if status == 0 {
+				status = http.StatusServiceUnavailable
+			}
+			s.fail(w, r, status, "", fmt.Sprintf("injected fault: %d %s (fail_every)", status, http.StatusText(status)), sw.scim)
+			return
+		}
+		if f.ThrottleEvery > 0 && t.n%f.ThrottleEvery == 0 {
+			ra := f.RetryAfterSeconds
+			if ra <= 0 {
+				ra = 1
+			}
+			w.Header().Set("Retry-After", strconv.Itoa(ra))
+			w.Header().Set("X-Retry-After", strconv.FormatInt(s.now().Add(time.Duration(ra)*time.Second).Unix(), 10))
+			s.fail(w, r, http.StatusTooManyRequests, "", "injected fault: too many requests (throttle_every)", sw.scim)
+			return
+		}
+		if f.VisibilityDelayMS > 0 && mutating(r.Method) {
+			r = withVisibilityDelay(r, time.Duration(f.VisibilityDelayMS)*time.Millisecond)
+		}
+		if f.DropEvery > 0 && t.mutating > 0 && t.mutating%f.DropEvery == 0 {
+			// The change happens; the client never hears about it.
+			h.ServeHTTP(&discardWriter{h: http.Header{}}, r)
+			sw.status = 0
+			if conn, _, err := http.NewResponseController(sw.ResponseWriter).Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+			panic(http.ErrAbortHandler)
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // notFound answers a path no route matches: 405 when another method would
@@ -592,14 +636,17 @@ func maps(m map[string]int64) map[string]int64 {
 // those route templates (as /_mock/stats names them) are counted and
 // faulted.
 type Faults struct {
-	LatencyMS         int      `json:"latency_ms"`
-	FailEvery         int64    `json:"fail_every"`
-	FailStatus        int      `json:"fail_status,omitempty"`
-	ThrottleEvery     int64    `json:"throttle_every"`
-	RetryAfterSeconds int      `json:"retry_after_seconds"`
-	DropEvery         int64    `json:"drop_every"`
-	HangEvery         int64    `json:"hang_every,omitempty"`
-	HangMS            int      `json:"hang_ms,omitempty"`
+	LatencyMS         int   `json:"latency_ms"`
+	FailEvery         int64 `json:"fail_every"`
+	FailStatus        int   `json:"fail_status,omitempty"`
+	ThrottleEvery     int64 `json:"throttle_every"`
+	RetryAfterSeconds int   `json:"retry_after_seconds"`
+	DropEvery         int64 `json:"drop_every"`
+	HangEvery         int64 `json:"hang_every,omitempty"`
+	HangMS            int   `json:"hang_ms,omitempty"`
+	// VisibilityDelayMS: a SCIM write is applied and answered at once, but
+	// reads show the resource as it was for this long (see visibility.go).
+	VisibilityDelayMS int      `json:"visibility_delay_ms,omitempty"`
 	Routes            []string `json:"routes,omitempty"`
 }
 
@@ -655,19 +702,27 @@ func (fs *faultState) getGen() (Faults, uint64) {
 	return fs.f, fs.gen
 }
 
-// next counts a request to route and returns the faults, whether they apply
-// to that route, and its ordinal among the API requests they apply to and
-// (for a mutating one) among those mutating requests.
-func (fs *faultState) next(route string, mut bool) (Faults, bool, int64, int64, <-chan struct{}) {
+// faultTicket is what the faults say about one API request.
+type faultTicket struct {
+	faults  Faults
+	applies bool // the request's route is faulted
+	// n is the request's ordinal among the API requests the faults apply
+	// to, mutating its ordinal among the mutating ones (0 for a read).
+	n, mutating int64
+	// release is closed when the faults change, ending hangs.
+	release <-chan struct{}
+}
+
+// next counts a request to route and returns its ticket.
+func (fs *faultState) next(route string, mut bool) faultTicket {
 	fs.mu.RLock()
 	defer fs.mu.RUnlock()
 	if fs.routes != nil && !fs.routes[route] {
-		return fs.f, false, 0, 0, nil
+		return faultTicket{faults: fs.f}
 	}
-	n := fs.api.Add(1)
-	var m int64
+	t := faultTicket{faults: fs.f, applies: true, n: fs.api.Add(1), release: fs.release}
 	if mut {
-		m = fs.mutate.Add(1)
+		t.mutating = fs.mutate.Add(1)
 	}
-	return fs.f, true, n, m, fs.release
+	return t
 }

@@ -210,6 +210,13 @@ type world struct {
 	suffixHint     map[string]int
 	seq            uint64
 	nextTeamID     int
+	// oats are the organization access tokens, by id. They are not written
+	// to -state: a restart forgets them (see oat.go).
+	oats map[string]*orgToken
+	// invites are the pending org invites, by id; not written to -state
+	// either (see invites.go).
+	invites     map[string]*invite
+	invitesGone int // invites cancelled, so that Seq keeps growing
 }
 
 func newStore(now func() time.Time) *store {
@@ -224,6 +231,8 @@ func newStore(now func() time.Time) *store {
 		links:          map[string][]*scimUser{},
 		applied:        map[string]*applied{},
 		suffixHint:     map[string]int{},
+		oats:           map[string]*orgToken{},
+		invites:        map[string]*invite{},
 		nextTeamID:     1,
 	}}
 }
@@ -386,6 +395,17 @@ func (s *store) isOrgOwner(username, o string) bool {
 		return true
 	}
 	return og.Company != "" && s.isCompanyOwner(username, og.Company)
+}
+
+// ownerCount is how many members of og are owners.
+func (og *org) ownerCount() int {
+	n := 0
+	for _, m := range og.members {
+		if m.Role == "owner" {
+			n++
+		}
+	}
+	return n
 }
 
 func (s *store) isCompanyOwner(username, c string) bool {

@@ -80,7 +80,12 @@ func (d *SCIMUsersDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return nil
 	})
 	if err != nil {
-		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionList, What: "SCIM users with filter", ID: filter}, err)
+		// The filter as written: it quotes its values, which %q would escape.
+		what := "SCIM users"
+		if filter != "" {
+			what += " with filter " + filter
+		}
+		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionList, What: what}, err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)

@@ -52,7 +52,8 @@ func (d *SSOConnectionsDataSource) Schema(_ context.Context, _ datasource.Schema
 		MarkdownDescription: "Lists the SSO connections of a Docker organization or company, with whether SCIM is " +
 			"enabled on each: the ids that `docker_scim_connection` takes. When an organization belongs to a company, " +
 			"Docker manages its SSO connections at the company level, so list the company's. Needs the provider's " +
-			"`username` and `password`, those of an owner.",
+			"`username` and `password`: an owner's, or the organization's name and an organization access token (which " +
+			"lists that organization's connections only, not its company's).",
 		Attributes: map[string]schema.Attribute{
 			"org_name": schema.StringAttribute{
 				Optional:            true,

@@ -92,14 +92,16 @@ func (p *DockerProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"username": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Docker ID of an organization or company owner, for the management API. " +
-					"Defaults to the `" + EnvUsername + "` environment variable.",
+				MarkdownDescription: "Who signs in to the management API: the organization's name when `password` is an " +
+					"organization access token (recommended for CI), or the Docker ID of an organization or company owner " +
+					"with a personal access token or password. An organization access token reaches only its organization, " +
+					"not its company's SSO connections. Defaults to the `" + EnvUsername + "` environment variable.",
 			},
 			"password": schema.StringAttribute{
 				Optional:  true,
 				Sensitive: true,
-				MarkdownDescription: "Password, personal access token or organization access token for `username`. " +
-					"Defaults to the `" + EnvPassword + "` environment variable.",
+				MarkdownDescription: "Organization access token (with `username` the organization's name), or personal " +
+					"access token or password (with `username` a Docker ID). Defaults to the `" + EnvPassword + "` environment variable.",
 			},
 			"scim_base_url": schema.StringAttribute{
 				Optional: true,

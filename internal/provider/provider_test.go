@@ -173,6 +173,9 @@ func (h *testHub) scimUsers() map[string]map[string]any {
 			h.t.Fatalf("listing users from %d: no totalResults: %v", start, body)
 		}
 		resources, _ := body["Resources"].([]any)
+		if published, ok := body["resources"].([]any); ok { // mockhub.DialectPublished
+			resources = published
+		}
 		for _, r := range resources {
 			u := r.(map[string]any)
 			out[strings.ToLower(u["userName"].(string))] = u
@@ -199,7 +202,8 @@ func (h *testHub) orgMembers(org string) map[string]string {
 	results, _ := body["results"].([]any)
 	for _, r := range results {
 		m := r.(map[string]any)
-		out[strings.ToLower(fmt.Sprint(m["email"]))] = fmt.Sprint(m["role"])
+		// Lowercase: mockhub.DialectPublished spells roles Owner, Member.
+		out[strings.ToLower(fmt.Sprint(m["email"]))] = strings.ToLower(fmt.Sprint(m["role"]))
 	}
 	return out
 }

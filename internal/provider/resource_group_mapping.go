@@ -20,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
@@ -187,13 +186,34 @@ func (r *GroupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	name := groupDisplayName(org.ValueString(), team.ValueString())
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("display_name"), types.StringValue(name))...)
+	if req.State.Raw.IsNull() {
+		r.refuseWithoutGroups(ctx, name, &resp.Diagnostics)
+	}
 	if r.data != nil {
-		config, _ := tfprotov6.NewDynamicValue(req.Config.Raw.Type(), req.Config.Raw)
-		me := view.Claimant{ID: view.ClaimantID("docker_group_mapping", config.MsgPack),
+		me := view.Claimant{ID: view.ClaimantID("docker_group_mapping", []byte(req.Config.Raw.String())),
 			Name: fmt.Sprintf("docker_group_mapping for %q", name)}
 		if c := r.data.view.Claims.DeclareTeam(name, me); c != nil {
 			view.AddConflict(&resp.Diagnostics, path.Root("team_name"), me, name, c)
 		}
+	}
+}
+
+// refuseWithoutGroups fails the plan of a new mapping when the SCIM server
+// says it has no groups (Docker's published API has none), before anything
+// is sent. Settings still unknown, or missing (reported where they are
+// needed), skip the check.
+func (r *GroupMappingResource) refuseWithoutGroups(ctx context.Context, name string, diags *diag.Diagnostics) {
+	if r.data == nil || r.data.scimSettingsPending() {
+		return
+	}
+	var quiet diag.Diagnostics
+	client := r.data.scimClient(&quiet, "Planning docker_group_mapping")
+	if client == nil {
+		return
+	}
+	if err := client.GroupsSupported(ctx); err != nil {
+		diagnostics.AddAttributeClientError(diags, path.Root("team_name"),
+			diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionCreate, What: "SCIM group", ID: name}, err)
 	}
 }
 

@@ -142,7 +142,8 @@ func (r *SCIMConnectionResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"and API token that an identity provider (or this provider's `scim_base_url` and `scim_token`) needs. " +
 			"Changing `rotation_triggers` replaces the token in place; the old token stops working at once.\n\n" +
 			"Only an owner of the organization or company may manage SCIM, so the provider's `username` and `password` " +
-			"must be an owner's.\n\n" +
+			"must be an owner's, or the organization's name and one of its organization access tokens (which reach only " +
+			"that organization's connections, not its company's).\n\n" +
 			"Creating fails if SCIM is already enabled on the connection, rather than rotating a token that an identity " +
 			"provider may already depend on: import the resource instead.\n\n" +
 			"Destroying the resource disables SCIM, which revokes the token. As Docker documents, users already " +

@@ -294,7 +294,9 @@ func (s *scimUserServer) PlanResourceChange(_ context.Context, req *tfprotov6.Pl
 }
 
 // configBytes is the encoded configuration of a resource, which tells
-// resources apart in claims (view.ClaimantID).
+// resources apart in claims (view.ClaimantID): docker_scim_user has no map
+// attribute, and an object's attributes are encoded in a fixed order, so
+// the bytes are the same for the same configuration.
 func configBytes(dv *tfprotov6.DynamicValue) []byte {
 	if dv == nil {
 		return nil
@@ -425,7 +427,7 @@ func (s *scimUserServer) create(ctx context.Context, client *scim.Client, plan *
 			return nil
 		}
 		addUserWriteError(diags, diagnostics.ActionCreate, plan, err)
-		return nil
+		return answeredUser(err)
 	}
 	if adopted {
 		tflog.Info(ctx, "adopted the existing SCIM user instead of creating one", map[string]any{"id": created.ID})
@@ -465,7 +467,7 @@ func (s *scimUserServer) update(ctx context.Context, client *scim.Client, prior,
 	}
 	if err != nil {
 		addUserWriteError(diags, diagnostics.ActionUpdate, plan, err)
-		return nil
+		return answeredUser(err)
 	}
 	if !changed {
 		// Only on_destroy or the case of user_name changed: nothing was sent.
@@ -580,6 +582,17 @@ func tidyUserPrivate(data *providerData, private tfproto.Private) bool {
 
 // legacyETagKey is where earlier builds kept each user's ETag.
 const legacyETagKey = "etag"
+
+// answeredUser is the user a failed write left on the server, when the
+// error says (a server that answered with another active state than the
+// one sent): recorded, so that state and the next plan tell the truth.
+func answeredUser(err error) *scim.User {
+	var mismatch *scim.ActiveMismatchError
+	if errors.As(err, &mismatch) {
+		return mismatch.User
+	}
+	return nil
+}
 
 // addUserWriteError reports a failed create or update. Docker's refusal of
 // an organization the connection does not provision points at org_name,

@@ -103,10 +103,11 @@ func benchDynamicValue(b *testing.B, dv *tfprotov6.DynamicValue) *tfprotov6.Dyna
 	return &out
 }
 
-func failOnDiagnostics(b *testing.B, rpc string, diags []*tfprotov6.Diagnostic) {
+func failOnDiagnostics(tb testing.TB, rpc string, diags []*tfprotov6.Diagnostic) {
+	tb.Helper()
 	for _, d := range diags {
 		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			b.Fatalf("%s: %s: %s", rpc, d.Summary, d.Detail)
+			tb.Fatalf("%s: %s: %s", rpc, d.Summary, d.Detail)
 		}
 	}
 }
@@ -132,7 +133,7 @@ func createBenchUser(b *testing.B, info mockhub.Info, email string) string {
 }
 
 // configureBenchProvider configures server's provider block for SCIM.
-func configureBenchProvider(b *testing.B, server tfprotov6.ProviderServer, info mockhub.Info) {
+func configureBenchProvider(b testing.TB, server tfprotov6.ProviderServer, info mockhub.Info) {
 	ctx := context.Background()
 	schema, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {

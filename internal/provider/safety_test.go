@@ -87,7 +87,13 @@ func TestAccSafety_rotationInBootstrapLayout(t *testing.T) {
 	oldToken := strings.TrimSpace(w.mustRun("output", "-raw", "scim_token").stdout)
 	before := w.stateIDs()
 
-	rotate := append([]string{"-var", "token_generation=2"}, vars...)
+	// As the guide says: the trigger is raised in the configuration.
+	config := exampleConfig(t, "bootstrap")
+	if !strings.Contains(config, "token_generation = 1\n") {
+		t.Fatal("examples/bootstrap no longer sets token_generation = 1")
+	}
+	w.setConfig(strings.Replace(config, "token_generation = 1\n", "token_generation = 2\n", 1))
+	rotate := vars
 	plan := w.mustRun(append([]string{"plan"}, rotate...)...).stdout
 	if !strings.Contains(plan, "docker_scim_connection.this will be updated in-place") {
 		t.Fatalf("the plan does not rotate the token:\n%s", plan)

@@ -496,11 +496,27 @@ func sameMembers(a, b []string) bool {
 	return true
 }
 
+// scopeText is the roster's filter as messages show it: as written, since
+// a filter quotes its values ("userName ew \"@moby.example\"" read back
+// through %q is hard to recognise).
 func scopeText(f Str) string {
 	if f.Null {
 		return "unset: every user of the connection"
 	}
-	return fmt.Sprintf("%q", f.V)
+	return f.V
+}
+
+// usersInScope names the users of the roster's scope in an error.
+func usersInScope(f Str) string {
+	return "SCIM users in the roster's scope (filter " + scopeText(f) + ")"
+}
+
+// importSubject names what an import with id reads, in an error.
+func importSubject(id string) string {
+	if id == "*" {
+		return "SCIM users (import id *: every user of the connection)"
+	}
+	return "SCIM users with filter " + id
 }
 
 // planPerson plans one entry: c from the configuration, p from state (nil

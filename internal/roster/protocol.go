@@ -320,8 +320,9 @@ func (s *Server) client() (*view.Provider, *scim.Client, bool, []*tfprotov6.Diag
 
 // failure is the diagnostic for err, which stopped an RPC: an endpoint
 // that changed gets the provider block's one full explanation; anything
-// else is worded by internal/diagnostics for action on the roster's scope.
-func failure(p *view.Provider, summary string, action diagnostics.Action, scope string, err error) []*tfprotov6.Diagnostic {
+// else is worded by internal/diagnostics for action on what (the users in
+// the roster's scope, see usersInScope).
+func failure(p *view.Provider, summary string, action diagnostics.Action, what string, err error) []*tfprotov6.Diagnostic {
 	var changed *EndpointChangedError
 	if errors.As(err, &changed) {
 		var diags diag.Diagnostics
@@ -330,19 +331,21 @@ func failure(p *view.Provider, summary string, action diagnostics.Action, scope 
 			"settings you mean (an import block with id = the filter, or \"*\")")
 		return tfproto.FromFramework(diags)
 	}
-	return errorDiag(summary, errors.New(detail(action, "SCIM users", scope, err)))
+	return errorDiag(summary, errors.New(detail(action, what, "", err)))
 }
 
-// configBytes is the encoded configuration, which tells resources apart in
-// claims (view.ClaimantID).
-func configBytes(dv *tfprotov6.DynamicValue) []byte {
+// configText is the configuration in a canonical form (map keys sorted,
+// which msgpack from tftypes does not guarantee), which tells resources
+// apart in claims (view.ClaimantID).
+func configText(dv *tfprotov6.DynamicValue) []byte {
 	if dv == nil {
 		return nil
 	}
-	if len(dv.MsgPack) > 0 {
-		return dv.MsgPack
+	v, err := dv.Unmarshal(rosterType)
+	if err != nil {
+		return append(append([]byte(nil), dv.MsgPack...), dv.JSON...)
 	}
-	return dv.JSON
+	return []byte(v.String())
 }
 
 // claim declares, in the claims of the provider block, the people and
@@ -353,7 +356,7 @@ func claim(p *view.Provider, req *tfprotov6.PlanResourceChangeRequest, config *R
 	if config.Filter.IsSet() {
 		name = fmt.Sprintf("%s with filter %q", TypeName, config.Filter.V)
 	}
-	me := view.Claimant{ID: view.ClaimantID(TypeName, configBytes(req.Config)), Name: fmt.Sprintf("%s (%d people)", name, len(config.Users))}
+	me := view.Claimant{ID: view.ClaimantID(TypeName, configText(req.Config)), Name: fmt.Sprintf("%s (%d people)", name, len(config.Users))}
 	var diags diag.Diagnostics
 	for _, k := range sortedKeys(config.Users) {
 		if c := p.Claims.DeclarePerson(k, me); c != nil {
@@ -429,7 +432,7 @@ func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRe
 	}
 	fresh, priv, err := Read(ctx, c, p.Endpoint(), state, decodePrivate(req.Private))
 	if err != nil {
-		resp.Diagnostics = failure(p, "Error reading SCIM users", diagnostics.ActionRead, scopeText(state.Filter), err)
+		resp.Diagnostics = failure(p, "Error reading SCIM users", diagnostics.ActionRead, usersInScope(state.Filter), err)
 		return resp, nil
 	}
 	if resp.NewState, err = encode(fresh); err != nil {
@@ -467,7 +470,7 @@ func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanReso
 		// Without a refresh (-refresh=false), the people were last seen
 		// through the recorded settings: make sure these reach them.
 		if err := Confirm(ctx, c, now, prior, priv.Endpoint); err != nil {
-			resp.Diagnostics = failure(p, "Error reading SCIM users", diagnostics.ActionRead, scopeText(config.Filter), err)
+			resp.Diagnostics = failure(p, "Error reading SCIM users", diagnostics.ActionRead, usersInScope(config.Filter), err)
 			return resp, nil
 		}
 	}
@@ -479,7 +482,7 @@ func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanReso
 	}
 	res, err := Plan(ctx, prior, config, priv, list)
 	if err != nil {
-		resp.Diagnostics = failure(p, "Error listing SCIM users", diagnostics.ActionList, scopeText(config.Filter), err)
+		resp.Diagnostics = failure(p, "Error listing SCIM users", diagnostics.ActionList, usersInScope(config.Filter), err)
 		return resp, nil
 	}
 	res.Private.Endpoint = priv.Endpoint
@@ -527,7 +530,7 @@ func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyRe
 	res, err := Apply(ctx, c, p.Endpoint(), prior, planned, config, decodePrivate(req.PlannedPrivate))
 	if err != nil {
 		// Nothing was written: state stays as it was.
-		resp.Diagnostics = failure(p, "Error applying "+TypeName, diagnostics.ActionUpdate, scopeText(planned.Filter), err)
+		resp.Diagnostics = failure(p, "Error applying "+TypeName, diagnostics.ActionUpdate, usersInScope(planned.Filter), err)
 		return resp, nil
 	}
 	resp.Diagnostics = tfproto.FromFramework(res.Problems)
@@ -555,7 +558,7 @@ func (s *Server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportR
 		priv.Endpoint = &now
 	}
 	if err != nil {
-		resp.Diagnostics = errorDiag("Cannot import "+TypeName, errors.New(detail(diagnostics.ActionImport, "SCIM users", req.ID, err)))
+		resp.Diagnostics = errorDiag("Cannot import "+TypeName, errors.New(detail(diagnostics.ActionImport, importSubject(req.ID), "", err)))
 		return resp, nil
 	}
 	state, err := encode(r)

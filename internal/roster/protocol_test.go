@@ -83,7 +83,10 @@ func TestProtocolRoundTrip(t *testing.T) {
 	again, _ := s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: TypeName,
 		Config: dv(t, config), ProposedNewState: rr.NewState, PriorState: rr.NewState, PriorPrivate: rr.Private})
 	if len(again.Diagnostics) > 0 {
-		t.Fatalf("the plan after apply says something: %+v", again.Diagnostics)
+		for _, d := range again.Diagnostics {
+			t.Errorf("%s: %s", d.Summary, d.Detail)
+		}
+		t.FailNow()
 	}
 
 	im, _ := s.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: TypeName, ID: AllUsers})

@@ -47,6 +47,9 @@ type Client struct {
 	// notSCIM is set once the base URL has shown it is not a SCIM API: the
 	// same URL serves every later request, so they fail without being sent.
 	notSCIM atomic.Pointer[EndpointError]
+	// unsupported holds the operations the server has shown it lacks.
+	unsupported       unsupportedSet
+	resourceTypesOnce sync.Once
 }
 
 // New returns a Client for cfg.
@@ -81,6 +84,16 @@ type request struct {
 }
 
 func (c *Client) do(ctx context.Context, r request) (*httpx.Response, error) {
+	if strings.HasPrefix(r.path, "/Groups") {
+		return c.groupsCall(ctx, r)
+	}
+	resp, err := c.doUnchecked(ctx, r)
+	return resp, c.checkEndpoint(err)
+}
+
+// doUnchecked is do without the endpoint check: a 404 stays an
+// *httpx.Error.
+func (c *Client) doUnchecked(ctx context.Context, r request) (*httpx.Response, error) {
 	if known := c.notSCIM.Load(); known != nil {
 		return nil, known
 	}
@@ -108,8 +121,7 @@ func (c *Client) do(ctx context.Context, r request) (*httpx.Response, error) {
 	}
 	// The token is fixed for the client's life: once the server rejects it,
 	// asking again for every other object only repeats the answer.
-	resp, err := c.http.Do(ctx, httpx.Request{Method: r.method, URL: target, Header: header, Body: body, UnauthorizedIsFinal: true})
-	return resp, c.checkEndpoint(err)
+	return c.http.Do(ctx, httpx.Request{Method: r.method, URL: target, Header: header, Body: body, UnauthorizedIsFinal: true})
 }
 
 // EndpointError says the base URL does not lead to a SCIM API: a 404 that

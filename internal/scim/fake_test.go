@@ -58,11 +58,15 @@ type fakeSCIM struct {
 	t   *testing.T
 	srv *httptest.Server
 
-	mu       sync.Mutex
-	spc      string
-	users    []*User
-	nextID   int
-	requests []recorded
+	mu  sync.Mutex
+	spc string
+	// published makes PUT /Users/{id} read the body as Docker's published
+	// API does: the active state from enabled, false when it is missing,
+	// and active ignored.
+	published bool
+	users     []*User
+	nextID    int
+	requests  []recorded
 	// hook runs first; it returns true when it answered the request.
 	hook func(w http.ResponseWriter, r *http.Request, body []byte) bool
 }
@@ -197,14 +201,25 @@ func (f *fakeSCIM) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		switch r.Method {
-		case http.MethodGet, http.MethodPatch:
+		case http.MethodGet:
+			w.Header().Set("ETag", `W/"1"`)
+			writeJSON(w, 200, f.users[i])
+		case http.MethodPatch:
+			// Only active is applied; tests read the other operations
+			// from the request.
+			var patch struct{ Operations []PatchOp }
+			_ = json.Unmarshal(body, &patch)
+			for _, op := range patch.Operations {
+				if active, ok := op.Value.(bool); ok && op.Path == "active" {
+					f.users[i].Active = &active
+				}
+			}
 			w.Header().Set("ETag", `W/"1"`)
 			writeJSON(w, 200, f.users[i])
 		case http.MethodPut:
-			var u User
-			_ = json.Unmarshal(body, &u)
+			u := f.put(body)
 			u.ID = id
-			f.users[i] = &u
+			f.users[i] = u
 			writeJSON(w, 200, u)
 		case http.MethodDelete:
 			f.users = append(f.users[:i], f.users[i+1:]...)
@@ -213,6 +228,18 @@ func (f *fakeSCIM) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		scimError(w, 404, "", "no route")
 	}
+}
+
+// put decodes a PUT body into the user it makes.
+func (f *fakeSCIM) put(body []byte) *User {
+	var u User
+	_ = json.Unmarshal(body, &u)
+	if f.published {
+		var enabled struct{ Enabled bool }
+		_ = json.Unmarshal(body, &enabled)
+		u.Active = &enabled.Enabled
+	}
+	return &u
 }
 
 func (f *fakeSCIM) findLocked(userName string) *User {

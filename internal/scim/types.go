@@ -1,5 +1,10 @@
 package scim
 
+import (
+	"bytes"
+	"encoding/json"
+)
+
 // Schema and message URNs from RFC 7643 and 7644, and Docker's extension.
 const (
 	SchemaUser            = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -111,14 +116,14 @@ type PatchOp struct {
 
 // ServiceProviderConfig is what the server says it supports (RFC 7643 §5).
 type ServiceProviderConfig struct {
-	Schemas               []string               `json:"schemas,omitempty"`
-	Patch                 Supported              `json:"patch"`
-	Bulk                  BulkSupport            `json:"bulk"`
-	Filter                FilterSupport          `json:"filter"`
-	ChangePassword        Supported              `json:"changePassword"`
-	Sort                  Supported              `json:"sort"`
-	ETag                  Supported              `json:"etag"`
-	AuthenticationSchemes []AuthenticationScheme `json:"authenticationSchemes,omitempty"`
+	Schemas               []string              `json:"schemas,omitempty"`
+	Patch                 Supported             `json:"patch"`
+	Bulk                  BulkSupport           `json:"bulk"`
+	Filter                FilterSupport         `json:"filter"`
+	ChangePassword        Supported             `json:"changePassword"`
+	Sort                  Supported             `json:"sort"`
+	ETag                  Supported             `json:"etag"`
+	AuthenticationSchemes AuthenticationSchemes `json:"authenticationSchemes,omitempty"`
 }
 
 // Supported is a feature flag of the ServiceProviderConfig.
@@ -137,6 +142,29 @@ type BulkSupport struct {
 type FilterSupport struct {
 	Supported  bool `json:"supported"`
 	MaxResults int  `json:"maxResults,omitempty"`
+}
+
+// AuthenticationSchemes are the ways the server accepts credentials. RFC
+// 7643 §5 makes it a list; Docker publishes one object, read as a list of
+// one.
+type AuthenticationSchemes []AuthenticationScheme
+
+// UnmarshalJSON reads a list of schemes or a single one.
+func (a *AuthenticationSchemes) UnmarshalJSON(data []byte) error {
+	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
+		var one AuthenticationScheme
+		if err := json.Unmarshal(trimmed, &one); err != nil {
+			return err
+		}
+		*a = AuthenticationSchemes{one}
+		return nil
+	}
+	var list []AuthenticationScheme
+	if err := json.Unmarshal(data, &list); err != nil {
+		return err
+	}
+	*a = list
+	return nil
 }
 
 // AuthenticationScheme is one way the server accepts credentials.

@@ -3,6 +3,7 @@ package scim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -16,15 +17,35 @@ func setUserETag(u *User, etag string) { u.ETag = etag }
 func decodeUser(resp *httpx.Response) (*User, error) {
 	u, err := decodeResource(resp, userID, setUserETag)
 	if err == nil {
-		u.ETag = etagOr(u.ETag, u.Meta)
+		readUser(u)
 	}
 	return u, err
 }
 
-// userBody is what is sent for a create or replace: the core schema (plus
-// Docker's when set), active always explicit because Docker's PUT treats a
-// missing active as false, and without the read-only groups and meta.
-func userBody(u *User) *User {
+// readUser settles what servers spell differently in a user they answer
+// with: the ETag from meta.version when no header carried one, and
+// dockerRole in lower case, as the request side spells it (Docker's
+// management API answers roles capitalised).
+func readUser(u *User) {
+	u.ETag = etagOr(u.ETag, u.Meta)
+	if u.Docker != nil {
+		u.Docker.Role = strings.ToLower(u.Docker.Role)
+	}
+}
+
+// userWrite is what is sent for a create or a replace: the core schema
+// (plus Docker's when set), without the read-only groups and meta, and the
+// active state said twice. RFC 7643 names it active; Docker's published
+// PUT /Users/{id} takes enabled instead, and reads a missing enabled as
+// false, which deactivates the person. So both are always sent, equal: a
+// server of either reading keeps the state the configuration wants, and an
+// RFC server ignores the attribute it does not define (RFC 7644 §3.3).
+type userWrite struct {
+	*User
+	Enabled bool `json:"enabled"`
+}
+
+func userBody(u *User) userWrite {
 	b := *u
 	b.Groups, b.Meta, b.ETag = nil, nil, ""
 	b.Schemas = []string{SchemaUser}
@@ -33,7 +54,38 @@ func userBody(u *User) *User {
 	}
 	active := u.IsActive()
 	b.Active = &active
-	return &b
+	return userWrite{User: &b, Enabled: active}
+}
+
+// ActiveMismatchError says the server answered a write with another active
+// state than the one sent: it did not do what it was asked, whatever its
+// status code said. User is the user as the server answered.
+type ActiveMismatchError struct {
+	User *User
+	Sent bool
+}
+
+// Error names the person and both states.
+func (e *ActiveMismatchError) Error() string {
+	return fmt.Sprintf("the server answered with user %q %s, although the request asked for it %s (sent as both "+
+		"active and enabled = %t); the server did not keep the state it was sent",
+		e.User.UserName, activeWord(!e.Sent), activeWord(e.Sent), e.Sent)
+}
+
+func activeWord(active bool) string {
+	if active {
+		return "active"
+	}
+	return "deactivated"
+}
+
+// checkActive returns an *ActiveMismatchError when the answer u does not
+// have the active state sent (nil: nothing was asked).
+func checkActive(u *User, sent *bool) error {
+	if u == nil || sent == nil || u.IsActive() == *sent {
+		return nil
+	}
+	return &ActiveMismatchError{User: u, Sent: *sent}
 }
 
 // CreateUser creates u (POST /Users) and returns the user the server made.
@@ -61,7 +113,16 @@ func (c *Client) CreateUser(ctx context.Context, u *User) (*User, error) {
 		}
 		return ce
 	}
-	return createReconciled(ctx, c, post, find, matches, conflict, userID)
+	created, err := createReconciled(ctx, c, post, find, matches, conflict, userID)
+	if err != nil || created.IsActive() == u.IsActive() {
+		return created, err
+	}
+	// A server that took the new user in another state than asked (one that
+	// ignores active on create) is sent the state once more, by update.
+	again := *u
+	again.ID, again.Active = created.ID, body.Active
+	updated, _, err := c.UpdateUser(ctx, created, &again, created.ETag)
+	return updated, err
 }
 
 // CreateOrReactivateUser creates u, or, when an inactive user with the same
@@ -155,7 +216,7 @@ func (c *Client) EachUser(ctx context.Context, filter string, pageSize int, fn f
 		q.Set("filter", filter)
 	}
 	return eachResource(ctx, c, "/Users", q, pageSize, userID, func(u *User) error {
-		u.ETag = etagOr(u.ETag, u.Meta)
+		readUser(u)
 		return fn(u)
 	})
 }
@@ -208,7 +269,26 @@ func (c *Client) ReplaceUser(ctx context.Context, u *User, ifMatch string) (*Use
 // false, and current is returned with nothing sent, when nothing differs.
 // Otherwise it PUTs the whole desired user. A PATCH whose answer was lost
 // is reconciled by reading the user back.
+//
+// The answer must keep the active state the update meant (desired's, else
+// current's): one that does not is an *ActiveMismatchError, returned with
+// the user as answered, so that no update deactivates or reactivates
+// anyone silently.
 func (c *Client) UpdateUser(ctx context.Context, current, desired *User, ifMatch string) (updated *User, changed bool, err error) {
+	want := desired.Active
+	if want == nil {
+		want = boolRef(current.IsActive())
+	}
+	updated, changed, err = c.updateUser(ctx, current, desired, ifMatch)
+	if err != nil || !changed {
+		return updated, changed, err
+	}
+	return updated, true, checkActive(updated, want)
+}
+
+func boolRef(b bool) *bool { return &b }
+
+func (c *Client) updateUser(ctx context.Context, current, desired *User, ifMatch string) (updated *User, changed bool, err error) {
 	patch, err := c.patchSupported(ctx)
 	if err != nil {
 		return nil, false, err
@@ -238,7 +318,9 @@ func (c *Client) UpdateUser(ctx context.Context, current, desired *User, ifMatch
 }
 
 // DeleteUser deletes the user with id. A user already gone matches
-// httpx.ErrNotFound; the caller decides whether that is success.
+// httpx.ErrNotFound; the caller decides whether that is success. A 404 is
+// confirmed by reading the user: one still there means the server has no
+// DELETE (Docker publishes none), an *UnsupportedError like a 405.
 func (c *Client) DeleteUser(ctx context.Context, id, ifMatch string) error {
 	path, err := resourcePath("Users", id)
 	if err != nil {
@@ -248,7 +330,18 @@ func (c *Client) DeleteUser(ctx context.Context, id, ifMatch string) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.do(ctx, request{method: http.MethodDelete, path: path, ifMatch: etag})
+	if err := c.unsupported.get(FeatureUserDelete); err != nil {
+		return err
+	}
+	_, err = c.doUnchecked(ctx, request{method: http.MethodDelete, path: path, ifMatch: etag})
+	switch {
+	case refusesMethod(err):
+		var he *httpx.Error
+		errors.As(err, &he)
+		return c.unsupported.mark(FeatureUserDelete, fmt.Sprintf("%s %s answered %d", he.Method, he.Path, he.StatusCode))
+	case errors.Is(err, httpx.ErrNotFound):
+		return c.confirmUserDeleted(ctx, id, err)
+	}
 	return err
 }
 

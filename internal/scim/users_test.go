@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -345,5 +346,113 @@ func TestUserPatchOpsUserName(t *testing.T) {
 	emails, ok := ops[1].Value.([]Email)
 	if !ok || len(emails) != 1 || emails[0].Value != "dana@moby.example" || !emails[0].Primary {
 		t.Fatalf("the email did not follow the rename: %+v", ops[1].Value)
+	}
+}
+
+// Docker's published PUT /Users/{id} reads enabled, not active, and takes a
+// missing enabled as false: a name change that sent only active would
+// deactivate the person there.
+func TestUpdateUserByPutKeepsPersonActiveOnPublishedReading(t *testing.T) {
+	t.Parallel()
+	for _, published := range []bool{false, true} {
+		t.Run(fmt.Sprintf("published=%t", published), func(t *testing.T) {
+			t.Parallel()
+			f, c := newFake(t)
+			f.spc, f.published = spcNone, published
+			f.addUsers(1)
+			current := &User{ID: "u001", UserName: "user001@moby.example", Name: &Name{GivenName: "Ada"}, Active: ptr(true)}
+			desired := &User{UserName: "user001@moby.example", Name: &Name{GivenName: "Augusta"}, Active: ptr(true)}
+			updated, changed, err := c.UpdateUser(context.Background(), current, desired, "")
+			if err != nil || !changed {
+				t.Fatalf("changed = %t, err = %v", changed, err)
+			}
+			if !updated.IsActive() || updated.Name.GivenName != "Augusta" {
+				t.Fatalf("after a name change the server has %+v", updated)
+			}
+			puts := f.reqs("PUT")
+			if len(puts) != 1 || !strings.Contains(puts[0].Body, `"active":true`) || !strings.Contains(puts[0].Body, `"enabled":true`) {
+				t.Fatalf("PUT bodies %+v, want active and enabled both true", puts)
+			}
+		})
+	}
+}
+
+// A server that answers an update with another active state than the one
+// sent did not do what it was asked: that is an error naming the person,
+// carrying the user as answered, never a silent success.
+func TestUpdateUserAnsweredWithOtherActiveIsAnError(t *testing.T) {
+	t.Parallel()
+	f, c := newFake(t)
+	f.spc = spcNone
+	f.addUsers(1)
+	f.setHook(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+		if r.Method != http.MethodPut {
+			return false
+		}
+		writeJSON(w, 200, User{ID: "u001", UserName: "user001@moby.example", Name: &Name{GivenName: "Augusta"}, Active: ptr(false)})
+		return true
+	})
+	current := &User{ID: "u001", UserName: "user001@moby.example", Active: ptr(true)}
+	desired := &User{UserName: "user001@moby.example", Name: &Name{GivenName: "Augusta"}}
+	updated, _, err := c.UpdateUser(context.Background(), current, desired, "")
+	var mismatch *ActiveMismatchError
+	if !errors.As(err, &mismatch) || mismatch.Sent != true || updated == nil || updated.IsActive() {
+		t.Fatalf("updated = %+v, err = %v; want an *ActiveMismatchError with the deactivated user", updated, err)
+	}
+	for _, want := range []string{`"user001@moby.example"`, "deactivated", "asked for it active"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+}
+
+// A server that ignores active on create gets the state once more, by
+// update, instead of leaving a person active that the configuration wants
+// deactivated.
+func TestCreateUserInactiveOnServerIgnoringActiveOnCreate(t *testing.T) {
+	t.Parallel()
+	f, c := newFake(t)
+	f.spc, f.published = spcNone, true
+	f.setHook(func(w http.ResponseWriter, r *http.Request, body []byte) bool {
+		if r.Method != http.MethodPost {
+			return false
+		}
+		var u User
+		_ = json.Unmarshal(body, &u)
+		u.ID, u.Active = "u100", ptr(true)
+		f.mu.Lock()
+		f.users = append(f.users, &u)
+		f.mu.Unlock()
+		writeJSON(w, 201, u)
+		return true
+	})
+	u, err := c.CreateUser(context.Background(), &User{UserName: "off@moby.example", Active: ptr(false)})
+	if err != nil || u.IsActive() {
+		t.Fatalf("user = %+v, err = %v; want it created deactivated", u, err)
+	}
+	if n := len(f.reqs("PUT")); n != 1 {
+		t.Fatalf("%d PUTs, want 1 that sends the state again", n)
+	}
+}
+
+// Docker publishes ServiceProviderConfig.authenticationSchemes as one
+// object (RFC 7643: a list) and may spell dockerRole capitalised; both read.
+func TestPublishedSpellingsRead(t *testing.T) {
+	t.Parallel()
+	f, c := newFake(t)
+	f.spc = `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],"patch":{"supported":false},` +
+		`"filter":{"supported":true,"maxResults":99999},"authenticationSchemes":{"name":"OAuth 2.0 Bearer Token","type":"oauthbearertoken"}}`
+	spc, err := c.ServiceProviderConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(spc.AuthenticationSchemes) != 1 || spc.AuthenticationSchemes[0].Type != "oauthbearertoken" {
+		t.Fatalf("authenticationSchemes = %+v", spc.AuthenticationSchemes)
+	}
+	f.addUsers(1)
+	f.users[0].Docker = &DockerExtension{Role: "Owner"}
+	u, err := c.GetUser(context.Background(), "u001")
+	if err != nil || u.Docker.Role != "owner" {
+		t.Fatalf("user = %+v, err = %v; want dockerRole owner", u, err)
 	}
 }

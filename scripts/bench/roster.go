@@ -45,10 +45,10 @@ resource "docker_scim_roster" "all" {
 }
 
 // runRoster measures apply and a refreshing plan of one roster of n people
-// against a fresh mockhub with no faults, beside floor, the floor of n
-// measured already (nil when not measured).
-func (o *options) runRoster(env []string, n int, floor *floorRun) (rosterRow, error) {
-	r := rosterRow{n: n, floor: floor}
+// against a fresh mockhub with no faults, beside fs, the floors of n
+// measured already (none when not measured).
+func (o *options) runRoster(env []string, n int, fs floors) (rosterRow, error) {
+	r := rosterRow{n: n, floors: fs}
 	hub, err := startMockhub(o.mockhubBin, filepath.Join(o.work, fmt.Sprintf("mockhub-roster-%d.log", n)))
 	if err != nil {
 		return r, err
@@ -85,14 +85,14 @@ func (o *options) rosterReport(rows []rosterRow, userRows []row) string {
 	b.WriteString("## docker_scim_roster\n\n")
 	b.WriteString("One `docker_scim_roster` of N people (given_name, family_name; a `dynamic \"user\"` block over a local map, " +
 		"filter `userName ew \"@moby.example\"`), served on terraform-plugin-go. Apply creates everyone from empty state; " +
-		"plan runs right after it (a full refresh), one round. The floor is N `terraform_data` whose `input` is a 4-field object " +
-		"(email, given_name, family_name, role), the same floor as the `docker_scim_user` rows of that N, measured once for both: " +
-		"applied once, and its plan is the median of its rounds (those interleaved with the `docker_scim_user` plans when the table above " +
-		"has that N, else as many plans on their own). " +
+		"plan runs right after it (a full refresh), one round. The floors are those of the `docker_scim_user` rows of that N " +
+		"(N `terraform_data` whose `input` is a 4-field object, and N resources of the plugin floor), measured once for both: " +
+		"each applied once, and its plan is the median of its rounds (those interleaved with the `docker_scim_user` plans when the table above " +
+		"has that N, else as many rounds of the two floors on their own). " +
 		"`docker_scim_user` apply is the N-resource apply of the table above, when this run measured that N. " +
 		"Provider CPU is the provider process's user plus system time: the rest of the wall time is the CLI's.\n\n")
-	b.WriteString("| N | roster apply | apply requests | docker_scim_user apply | roster plan | plan requests | floor apply | floor plan, median | plan / floor median | peak RSS apply / plan | provider CPU apply / plan | errors |\n")
-	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	b.WriteString("| N | roster apply | apply requests | docker_scim_user apply | roster plan | plan requests | floor apply, terraform_data / plugin | terraform_data floor plan, median | plugin floor plan, median | plan / terraform_data floor median | plan / plugin floor median | peak RSS apply / plan | provider CPU apply / plan | errors |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range rows {
 		userApply := "not measured"
 		for _, u := range userRows {
@@ -104,31 +104,29 @@ func (o *options) rosterReport(rows []rosterRow, userRows []row) string {
 		if note := rosterErrNote(r); note != "" {
 			errs = strings.Trim(note, " []")
 		}
-		floorApply, floorPlan, ratioCol := "not measured", "not measured", "n/a"
-		if r.floor.measured() {
-			floorApply = secs(r.floor.apply)
-			floorPlan = fmt.Sprintf("%s (%s)", secs(r.floor.medianPlan()), roundsText(len(r.floor.plans)))
-			ratioCol = ratioText(ratio(r.plan.wall, r.floor.medianPlan()))
+		floorApply := "not measured"
+		if r.floors.data.measured() && r.floors.plugin.measured() {
+			floorApply = secs(r.floors.data.apply) + " / " + secs(r.floors.plugin.apply)
 		}
-		fmt.Fprintf(&b, "| %d | %s | %d (%d) | %s | %s | %d (%d) | %s | %s | %s | %s / %s | %s / %s | %s |\n",
+		dataPlan, dataRatio := rosterFloorCells(r, r.floors.data)
+		pluginPlan, pluginRatio := rosterFloorCells(r, r.floors.plugin)
+		fmt.Fprintf(&b, "| %d | %s | %d (%d) | %s | %s | %d (%d) | %s | %s | %s | %s | %s | %s / %s | %s / %s | %s |\n",
 			r.n, secs(r.apply.wall), r.apply.requests, r.apply.scim, userApply, secs(r.plan.wall), r.plan.requests, r.plan.scim,
-			floorApply, floorPlan, ratioCol, mib(r.apply.rssKiB), mib(r.plan.rssKiB),
+			floorApply, dataPlan, pluginPlan, dataRatio, pluginRatio, mib(r.apply.rssKiB), mib(r.plan.rssKiB),
 			secs(time.Duration(r.apply.cpuMS)*time.Millisecond), secs(time.Duration(r.plan.cpuMS)*time.Millisecond), errs)
 	}
 	b.WriteString("\nGoals:\n\n")
 	for _, r := range rows {
-		var floorPlan time.Duration
-		if r.floor.measured() {
-			floorPlan = r.floor.medianPlan()
-		}
+		floorPlan, pluginPlan := r.floors.data.medianPlan(), r.floors.plugin.medianPlan()
 		rt := ratio(r.plan.wall, floorPlan)
-		vs := fmt.Sprintf("%s vs %s (floor median) = %s", secs(r.plan.wall), secs(floorPlan), ratioText(rt))
+		vs := fmt.Sprintf("%s vs %s (terraform_data floor median) = %s; against the plugin floor: %s vs %s = %s",
+			secs(r.plan.wall), secs(floorPlan), ratioText(rt), secs(r.plan.wall), secs(pluginPlan), ratioText(ratio(r.plan.wall, pluginPlan)))
 		switch r.n {
 		case 5000:
-			goal(&b, "N = 5000: refreshing plan at most 0.35× the floor: "+vs, rt <= 0.35 && r.plan.err == "")
+			goal(&b, "N = 5000: refreshing plan at most 0.35× the terraform_data floor: "+vs, rt <= 0.35 && r.plan.err == "")
 			goal(&b, fmt.Sprintf("N = 5000: refreshing plan sends at most 30 SCIM requests: %d", r.plan.scim), r.plan.scim <= 30 && r.plan.err == "")
 		case 1000:
-			goal(&b, "N = 1000: refreshing plan at most 0.9× the floor: "+vs, rt <= 0.9 && r.plan.err == "")
+			goal(&b, "N = 1000: refreshing plan at most 0.9× the terraform_data floor: "+vs, rt <= 0.9 && r.plan.err == "")
 		}
 		goal(&b, fmt.Sprintf("N = %d: apply and plan complete, plan after apply empty", r.n), r.apply.err == "" && r.plan.err == "" && !r.planChanges)
 		peak := max(r.apply.rssKiB, r.plan.rssKiB)
@@ -136,6 +134,15 @@ func (o *options) rosterReport(rows []rosterRow, userRows []row) string {
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// rosterFloorCells are the cells of one floor in r's row: its plan median
+// (and rounds), and the roster plan's ratio to it.
+func rosterFloorCells(r rosterRow, f *floorRun) (plan, ratioCol string) {
+	if !f.measured() {
+		return "not measured", "n/a"
+	}
+	return fmt.Sprintf("%s (%s)", secs(f.medianPlan()), roundsText(len(f.plans))), ratioText(ratio(r.plan.wall, f.medianPlan()))
 }
 
 // insertRosterSection puts the roster section before "## How to reproduce".
