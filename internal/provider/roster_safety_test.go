@@ -209,15 +209,15 @@ func TestAccRosterSafety_claimsAcrossResources(t *testing.T) {
 	}{
 		"roster and docker_scim_user": {
 			extra: "resource \"docker_scim_user\" \"dup\" {\n  user_name = \"SAFE1@moby.example\"\n}\n",
-			want:  []string{"One person declared by two resources", `docker_scim_user with user_name "SAFE1@moby.example"`, `docker_scim_roster with filter "userName sw \"safe\""`},
+			want:  []string{"One person declared by two resources", `docker_scim_user with user_name "SAFE1@moby.example"`, `docker_scim_roster with filter userName sw "safe" (3 people)`},
 		},
 		"two rosters": {
 			extra: "resource \"docker_scim_roster\" \"other\" {\n  user \"safe2@moby.example\" {}\n}\n",
-			want:  []string{"One person declared by two resources", "safe2@moby.example", "docker_scim_roster without a filter", `docker_scim_roster with filter "userName sw \"safe\""`},
+			want:  []string{"One person declared by two resources", "safe2@moby.example", "docker_scim_roster without a filter", `docker_scim_roster with filter userName sw "safe" (3 people)`},
 		},
 		"overlapping roster filters": {
 			extra: "resource \"docker_scim_roster\" \"wide\" {\n  filter    = \"userName sw \\\"saf\\\"\"\n  unmanaged = \"deactivate\"\n}\n",
-			want:  []string{"deactivate", "safe1@moby.example", `docker_scim_roster with filter "userName sw \"saf\""`, `docker_scim_roster with filter "userName sw \"safe\""`, "unmanaged = \"ignore\""},
+			want:  []string{"deactivate", "safe1@moby.example", `docker_scim_roster with filter userName sw "saf" (0 people)`, `docker_scim_roster with filter userName sw "safe" (3 people)`, "unmanaged = \"ignore\""},
 		},
 		"roster teams and docker_group_mapping": {
 			extra: "resource \"docker_group_mapping\" \"backend\" {\n  org_name  = \"moby\"\n  team_name = \"backend\"\n}\n" +

@@ -354,9 +354,9 @@ func configText(dv *tfprotov6.DynamicValue) []byte {
 func claim(p *view.Provider, req *tfprotov6.PlanResourceChangeRequest, config *Roster, res PlanResult) []*tfprotov6.Diagnostic {
 	name := TypeName + " without a filter"
 	if config.Filter.IsSet() {
-		name = fmt.Sprintf("%s with filter %q", TypeName, config.Filter.V)
+		name = fmt.Sprintf("%s with filter %s", TypeName, scopeText(config.Filter))
 	}
-	me := view.Claimant{ID: view.ClaimantID(TypeName, configText(req.Config)), Name: fmt.Sprintf("%s (%d people)", name, len(config.Users))}
+	me := view.Claimant{ID: view.ClaimantID(TypeName, configText(req.Config)), Name: fmt.Sprintf("%s (%d %s)", name, len(config.Users), plural(len(config.Users), "person", "people"))}
 	var diags diag.Diagnostics
 	for _, k := range sortedKeys(config.Users) {
 		if c := p.Claims.DeclarePerson(k, me); c != nil {

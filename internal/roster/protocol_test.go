@@ -132,7 +132,7 @@ func TestProtocolClaims(t *testing.T) {
 	got := plan(second)
 	want := tftypes.NewAttributePath().WithAttributeName("user").WithElementKeyString("ANN@moby.example")
 	if len(got) != 1 || got[0].Summary != "One person declared by two resources" || !got[0].Attribute.Equal(want) ||
-		!strings.Contains(got[0].Detail, `docker_scim_roster with filter "userName sw \"a\""`) ||
+		!strings.Contains(got[0].Detail, `docker_scim_roster with filter userName sw "a" (1 person)`) ||
 		!strings.Contains(got[0].Detail, "docker_scim_roster without a filter") {
 		t.Fatalf("second: %+v", got)
 	}
