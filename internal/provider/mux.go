@@ -4,14 +4,13 @@ import (
 	"context"
 	"sync/atomic"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-mux/tf6muxserver"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/roster"
-	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
+	"github.com/dockerscim/terraform-provider-docker/internal/view"
 )
 
 // newMuxServer combines the framework provider (wrapped by detachingServer,
@@ -32,9 +31,9 @@ func newMuxServer(version string) tfprotov6.ProviderServer {
 	p := New(version)().(*DockerProvider)
 	p.onConfigured = configured.Store
 	framework := providerserver.NewProtocol6(p)()
-	rosterServer := roster.NewServer(func() roster.Clients {
+	rosterServer := roster.NewServer(func() *view.Provider {
 		if d := configured.Load(); d != nil {
-			return rosterClients{d}
+			return d.view
 		}
 		return nil
 	})
@@ -68,25 +67,4 @@ func (s legacyConfigServer) GenerateResourceConfig(ctx context.Context, req *tfp
 		resp.Diagnostics = tfproto.Error("Cannot generate configuration", req.TypeName+": "+err.Error())
 	}
 	return resp, nil
-}
-
-// rosterClients gives the roster the provider block's clients.
-type rosterClients struct{ data *providerData }
-
-// SCIM returns the shared SCIM client, pending while its settings are
-// unknown, or the missing setting's diagnostic, worded as for every
-// other resource.
-func (c rosterClients) SCIM() (*scim.Client, bool, string, string) {
-	if c.data.scimSettingsPending() {
-		return nil, true, "", ""
-	}
-	var diags diag.Diagnostics
-	client := c.data.scimClient(&diags, roster.TypeName)
-	if client != nil {
-		return client, false, "", ""
-	}
-	for _, d := range diags.Errors() {
-		return nil, false, d.Summary(), d.Detail()
-	}
-	return nil, false, "No SCIM client", "The provider built no SCIM client. This is a bug in the provider."
 }

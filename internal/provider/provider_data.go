@@ -14,6 +14,7 @@ import (
 	"github.com/dockerscim/terraform-provider-docker/internal/hub"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/snapshot"
+	"github.com/dockerscim/terraform-provider-docker/internal/view"
 )
 
 // clientSettings is the provider block resolved against the environment.
@@ -40,18 +41,22 @@ type providerData struct {
 	users  *snapshot.Users
 	groups *snapshot.Groups
 
-	// explained tells each shared cause of failure in full once.
-	explained explainOnce
-	// plannedUserNames finds two docker_scim_user resources for one person.
-	plannedUserNames userNameClaims
-
-	// endpointJSON is scimEndpointRecord's, made once.
-	endpointOnce sync.Once
-	endpointJSON []byte
+	// view is the block as every resource sees it, framework or protocol:
+	// the endpoint guard, the explanations told once, the claims across
+	// resources, and the snapshots above (the same ones).
+	view *view.Provider
 }
 
 func newProviderData(s clientSettings) *providerData {
-	return &providerData{settings: s, users: snapshot.NewUsers(), groups: snapshot.NewGroups()}
+	d := &providerData{settings: s}
+	d.view = view.New(view.Config{
+		SCIMBaseURL: s.scimBaseURL.value,
+		SCIMToken:   s.scimToken.value,
+		Pending:     s.scimBaseURL.unknown || s.scimToken.unknown,
+		SCIM:        d.scimClient,
+	})
+	d.users, d.groups = d.view.Users, d.view.Groups
+	return d
 }
 
 // providerDataFrom unpacks what Configure handed over. It is nil before the

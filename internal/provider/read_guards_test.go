@@ -65,30 +65,3 @@ func TestConfirmVanished(t *testing.T) {
 		})
 	}
 }
-
-func TestTokenFingerprintRevealsNothing(t *testing.T) {
-	const token = "dckr_scim_0123456789abcdef"
-	fp := tokenFingerprint(token)
-	if fp != tokenFingerprint(token) || fp == tokenFingerprint(token+"x") {
-		t.Fatal("the fingerprint is not a stable function of the token")
-	}
-	if strings.Contains(fp, "0123") || len(fp) != 16 {
-		t.Fatalf("fingerprint %q", fp)
-	}
-}
-
-func TestUserNameClaims(t *testing.T) {
-	var c userNameClaims
-	if other := c.claim("dup@moby.example", "new:dup@moby.example"); other != "" {
-		t.Fatalf("first claim found %q", other)
-	}
-	if other := c.claim("dup@moby.example", "new:dup@moby.example"); other != "" {
-		t.Fatal("the same claimant claiming again was reported as a duplicate")
-	}
-	if other := c.claim("DUP@Moby.Example", "new:DUP@Moby.Example"); other != "dup@moby.example" {
-		t.Fatalf("another spelling of one person found %q, want the first spelling", other)
-	}
-	if other := c.claim("DUP@moby.example", "id:1234"); other != "dup@moby.example" {
-		t.Fatalf("a managed user and a new one for one person found %q", other)
-	}
-}

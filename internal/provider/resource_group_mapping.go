@@ -26,6 +26,7 @@ import (
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/snapshot"
 	"github.com/dockerscim/terraform-provider-docker/internal/validators"
+	"github.com/dockerscim/terraform-provider-docker/internal/view"
 )
 
 var (
@@ -183,10 +184,17 @@ func (r *GroupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() || org.IsUnknown() || team.IsUnknown() || org.IsNull() || team.IsNull() {
 		return
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("display_name"),
-		types.StringValue(groupDisplayName(org.ValueString(), team.ValueString())))...)
+	name := groupDisplayName(org.ValueString(), team.ValueString())
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("display_name"), types.StringValue(name))...)
 	if req.State.Raw.IsNull() {
-		r.refuseWithoutGroups(ctx, groupDisplayName(org.ValueString(), team.ValueString()), &resp.Diagnostics)
+		r.refuseWithoutGroups(ctx, name, &resp.Diagnostics)
+	}
+	if r.data != nil {
+		me := view.Claimant{ID: view.ClaimantID("docker_group_mapping", []byte(req.Config.Raw.String())),
+			Name: fmt.Sprintf("docker_group_mapping for %q", name)}
+		if c := r.data.view.Claims.DeclareTeam(name, me); c != nil {
+			view.AddConflict(&resp.Diagnostics, path.Root("team_name"), me, name, c)
+		}
 	}
 }
 

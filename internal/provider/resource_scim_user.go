@@ -18,11 +18,12 @@ import (
 
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
-	"github.com/dockerscim/terraform-provider-docker/internal/roster"
+	"github.com/dockerscim/terraform-provider-docker/internal/person"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/snapshot"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"github.com/dockerscim/terraform-provider-docker/internal/validators"
+	"github.com/dockerscim/terraform-provider-docker/internal/view"
 )
 
 // docker_scim_user is served directly on terraform-plugin-go and muxed
@@ -37,9 +38,6 @@ import (
 // framework's format.
 
 const scimUserTypeName = "docker_scim_user"
-
-// Roles Docker's SCIM extension accepts in dockerRole.
-var dockerRoles = []string{"member", "editor", "owner"}
 
 // What on_destroy may say.
 const (
@@ -65,22 +63,11 @@ var scimUserValidators = map[string][]validator.String{
 	"family_name":  {stringvalidator.LengthAtLeast(1)},
 	"external_id":  {stringvalidator.LengthAtLeast(1)},
 	"display_name": {stringvalidator.LengthAtLeast(1)},
-	"role":         {stringvalidator.OneOf(dockerRoles...)},
+	"role":         {stringvalidator.OneOf(person.Roles...)},
 	"org_name":     {validators.DockerName("organization")},
 	"team_name":    {validators.DockerName("team")},
 	"on_destroy":   {stringvalidator.OneOf(onDestroyDelete, onDestroyDeactivate)},
 }
-
-var idpOwnedDescriptions = func() (d [numIdPOwned]string) {
-	d[idpGivenName] = "First name (`name.givenName`)."
-	d[idpFamilyName] = "Surname (`name.familyName`)."
-	d[idpExternalID] = "Identifier of the user in the identity provider (`externalId`)."
-	d[idpDisplayName] = "Display name (`displayName`). Docker sets it to the user's Docker ID when nobody else does."
-	d[idpRole] = "Role in the organization (Docker's `dockerRole`): `member`, `editor` or `owner`. A new user gets `member` when it is not set."
-	d[idpOrgName] = "Organization the user joins (Docker's `dockerOrg`), overriding the SSO connection's default organization. It must be covered by the connection."
-	d[idpTeamName] = "Team the user joins (Docker's `dockerTeam`); Docker creates it when missing. To manage a team's whole membership, use `docker_group_mapping` instead."
-	return d
-}()
 
 func scimUserSchema() *tfprotov6.Schema {
 	md := tfprotov6.StringKindMarkdown
@@ -107,10 +94,11 @@ func scimUserSchema() *tfprotov6.Schema {
 				"and removes them from the organization; `deactivate` keeps the SCIM user but inactive, as Okta does " +
 				"when a person is unassigned."},
 	}
-	attrs = append(attrs, roster.PersonAttributes(func(i int) string {
-		return idpOwnedDescriptions[i] + " When the configuration does not set it, it is not managed: Terraform " +
-			"neither removes nor resets what the identity provider or Docker set, and reports it. Removing it from " +
-			"a configuration that set it removes it on the server."
+	attrs = append(attrs, person.SchemaAttributes(func(i int) string {
+		if i == idpTeamName {
+			return "To manage a team's whole membership, use `docker_group_mapping` instead."
+		}
+		return ""
 	})...)
 	return &tfprotov6.Schema{Version: 0, Block: &tfprotov6.SchemaBlock{
 		Attributes:      attrs,
@@ -304,16 +292,10 @@ func (s *scimUserServer) PlanResourceChange(_ context.Context, req *tfprotov6.Pl
 
 	var diags diag.Diagnostics
 	if data := s.data(); data != nil && planned.UserName.IsSet() {
-		claimant := "new:" + planned.UserName.V
-		if prior != nil {
-			claimant = "id:" + prior.ID.Value()
-		}
-		if other := data.plannedUserNames.claim(planned.UserName.V, claimant); other != "" {
-			diags.AddAttributeError(path.Root("user_name"), "Two docker_scim_user resources for one person",
-				fmt.Sprintf("user_name %q names the same person as another docker_scim_user of this configuration "+
-					"(%q): Docker compares user names ignoring case, so both resources would manage one SCIM user "+
-					"and undo each other's changes. Keep only one of them.",
-					planned.UserName.V, other))
+		me := view.Claimant{ID: view.ClaimantID(scimUserTypeName, configBytes(req.Config)),
+			Name: fmt.Sprintf("%s with user_name %q", scimUserTypeName, planned.UserName.V)}
+		if c := data.view.Claims.DeclarePerson(planned.UserName.V, me); c != nil {
+			view.AddConflict(&diags, path.Root("user_name"), me, planned.UserName.V, c)
 		}
 	}
 	resp.Diagnostics = tfproto.FromFramework(diags)
@@ -321,6 +303,20 @@ func (s *scimUserServer) PlanResourceChange(_ context.Context, req *tfprotov6.Pl
 		resp.Diagnostics = append(resp.Diagnostics, tfproto.Error("Cannot encode plan", err.Error())...)
 	}
 	return resp, nil
+}
+
+// configBytes is the encoded configuration of a resource, which tells
+// resources apart in claims (view.ClaimantID): docker_scim_user has no map
+// attribute, and an object's attributes are encoded in a fixed order, so
+// the bytes are the same for the same configuration.
+func configBytes(dv *tfprotov6.DynamicValue) []byte {
+	if dv == nil {
+		return nil
+	}
+	if len(dv.MsgPack) > 0 {
+		return dv.MsgPack
+	}
+	return dv.JSON
 }
 
 // planIdPOwned plans the attributes in idpOwnedAttributes that the

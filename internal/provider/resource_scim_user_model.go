@@ -7,7 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/dockerscim/terraform-provider-docker/internal/roster"
+	"github.com/dockerscim/terraform-provider-docker/internal/person"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 )
@@ -16,17 +16,17 @@ import (
 // to and from the protocol and the SCIM client (see resource_scim_user.go).
 
 // The attributes of docker_scim_user that the identity provider may own
-// are a person's settings in docker_scim_roster, by the same index: one
-// list, one mapping from a SCIM user (roster.PersonFrom).
+// are a person's settings (internal/person), by the same index as in
+// docker_scim_roster: one list, one mapping to and from a SCIM user.
 const (
-	idpGivenName   = roster.AttrGivenName
-	idpFamilyName  = roster.AttrFamilyName
-	idpDisplayName = roster.AttrDisplayName
-	idpExternalID  = roster.AttrExternalID
-	idpRole        = roster.AttrRole
-	idpOrgName     = roster.AttrOrgName
-	idpTeamName    = roster.AttrTeamName
-	numIdPOwned    = roster.NumAttrs
+	idpGivenName   = person.GivenName
+	idpFamilyName  = person.FamilyName
+	idpDisplayName = person.DisplayName
+	idpExternalID  = person.ExternalID
+	idpRole        = person.Role
+	idpOrgName     = person.OrgName
+	idpTeamName    = person.TeamName
+	numIdPOwned    = person.NumAttrs
 )
 
 // idpOwnedAttributes may be set by the identity provider as well as by the
@@ -35,7 +35,7 @@ const (
 // and a change the IdP makes to it is not drift. One that the configuration
 // stops setting is given back: removed on the server (role and
 // display_name go back to Docker's defaults).
-var idpOwnedAttributes = roster.AttrNames
+var idpOwnedAttributes = person.Names
 
 // scimUserModel is one docker_scim_user: configuration, plan or state.
 type scimUserModel struct {
@@ -127,7 +127,7 @@ func identityUserName(id *tfprotov6.ResourceIdentityData) string {
 // userFromModel builds the SCIM user a configuration or state describes,
 // as docker_scim_roster builds a person's.
 func userFromModel(m *scimUserModel) *scim.User {
-	return roster.UserFromState(m.UserName.Value(), m.ID.Value(), &roster.Person{Attrs: m.IdPOwned, Active: m.Active})
+	return person.ToUser(m.UserName.Value(), m.ID.Value(), &person.Person{Attrs: m.IdPOwned, Active: m.Active})
 }
 
 // modelFromUser maps what the server holds onto the model. Settings that
@@ -150,8 +150,8 @@ func modelFromUser(u *scim.User, prior *scimUserModel) *scimUserModel {
 	if !m.OnDestroy.IsSet() || m.OnDestroy.V == "" {
 		m.OnDestroy = tfproto.Known(onDestroyDelete)
 	}
-	person := roster.PersonFrom(u)
-	m.IdPOwned, m.Active = person.Attrs, person.Active
+	p := person.FromUser(u)
+	m.IdPOwned, m.Active = p.Attrs, p.Active
 	return m
 }
 

@@ -19,7 +19,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dockerscim/terraform-provider-docker/internal/person"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
+	"github.com/dockerscim/terraform-provider-docker/internal/view"
 )
 
 // The attribute values of the roster, shared with the other resources
@@ -30,26 +32,24 @@ type (
 	Int  = tfproto.Int
 )
 
-// The settings of one person, the same as docker_scim_user's.
+// The settings of one person: the person model's (internal/person), which
+// docker_scim_user shares.
 const (
-	AttrGivenName = iota
-	AttrFamilyName
-	AttrDisplayName
-	AttrExternalID
-	AttrRole
-	AttrOrgName
-	AttrTeamName
-	NumAttrs
+	AttrGivenName   = person.GivenName
+	AttrFamilyName  = person.FamilyName
+	AttrDisplayName = person.DisplayName
+	AttrExternalID  = person.ExternalID
+	AttrRole        = person.Role
+	AttrOrgName     = person.OrgName
+	AttrTeamName    = person.TeamName
+	NumAttrs        = person.NumAttrs
 )
 
 // AttrNames are the schema names of a person's string settings, by index.
-var AttrNames = [NumAttrs]string{"given_name", "family_name", "display_name", "external_id", "role", "org_name", "team_name"}
+var AttrNames = person.Names
 
 // Person is one entry of users: the settings of one SCIM user.
-type Person struct {
-	Attrs  [NumAttrs]Str
-	Active Bool
-}
+type Person = person.Person
 
 // Roster is the whole resource: configuration, plan or state.
 type Roster struct {
@@ -132,6 +132,14 @@ type Private struct {
 	// (and of those a plan will act on), by lower-cased email, so that apply
 	// acts on exactly the people the plan showed.
 	Unmanaged map[string]string `json:"u,omitempty"`
+	// Endpoint is the SCIM endpoint every person and team of the roster
+	// was last seen through: a refresh either sees each of them through the
+	// current settings or fails (see Confirm), so one record stands for
+	// all. Nil in state written before it was recorded.
+	Endpoint *view.Endpoint `json:"e,omitempty"`
+	// Renamed maps the lower-cased email of each person a plan renames to
+	// their previous email (see Plan).
+	Renamed map[string]string `json:"r,omitempty"`
 }
 
 func sortedKeys[V any](m map[string]V) []string {

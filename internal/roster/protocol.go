@@ -5,42 +5,37 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
-	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
+	"github.com/dockerscim/terraform-provider-docker/internal/person"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
+	"github.com/dockerscim/terraform-provider-docker/internal/view"
 )
 
 // This file is the whole protocol layer: the schema, the conversion between
-// tftypes values and Roster, Problems as diagnostics, and the RPCs, each of
+// tftypes values and Roster, diagnostics, and the RPCs, each of
 // which decodes, calls plan.go, read.go or apply.go, and encodes.
 
 // TypeName is the resource's type name.
 const TypeName = "docker_scim_roster"
 
-// Clients is what the roster needs from the configured provider block.
-type Clients interface {
-	// SCIM returns the provider's shared SCIM client (its rate limiter,
-	// retry policy and outage tracking included). pending says its settings
-	// are known only after apply; otherwise a nil client comes with the
-	// summary and detail of why (a missing setting, named).
-	SCIM() (client *scim.Client, pending bool, summary, detail string)
-}
-
-// Server serves docker_scim_roster on protocol 6. Its clients come from the
-// provider block the framework side configured (see provider.NewServer):
-// clients returns nil before ConfigureProvider.
+// Server serves docker_scim_roster on protocol 6. It reaches the provider
+// block the framework side configured through the same view every resource
+// has (view.Provider: the shared SCIM client, pending settings, endpoint
+// guard, claims); provider returns nil before ConfigureProvider.
 type Server struct {
 	tfproto.ResourcesOnly
-	clients func() Clients
+	provider func() *view.Provider
 }
 
 // NewServer returns the roster's protocol server.
-func NewServer(clients func() Clients) *Server { return &Server{clients: clients} }
+func NewServer(provider func() *view.Provider) *Server { return &Server{provider: provider} }
 
 var _ tfprotov6.ProviderServer = (*Server)(nil)
 
@@ -61,46 +56,22 @@ var (
 	}}
 )
 
-var personDescriptions = [NumAttrs]string{
-	"First name (`name.givenName`).",
-	"Surname (`name.familyName`).",
-	"Display name (`displayName`). Docker sets it to the user's Docker ID when nobody else does.",
-	"Identifier of the user in the identity provider (`externalId`).",
-	"Role in the organization (Docker's `dockerRole`): `member`, `editor` or `owner`. A new user gets `member` when it is not set.",
-	"Organization the user joins (Docker's `dockerOrg`), overriding the SSO connection's default organization. It must be covered by the connection.",
-	"Team the user joins (Docker's `dockerTeam`); Docker creates it when missing.",
-}
-
-const idpOwned = " When not set, it is not managed: Terraform neither removes nor resets what the identity provider or " +
-	"Docker set, and reports it. Removing it from a configuration that set it removes it on the server."
-
-// PersonAttributes are the schema attributes of a person's string
-// settings (AttrNames, Optional and Computed), described by describe:
-// the roster's and docker_scim_user's.
-func PersonAttributes(describe func(i int) string) []*tfprotov6.SchemaAttribute {
-	out := make([]*tfprotov6.SchemaAttribute, 0, NumAttrs+1)
-	for i, name := range AttrNames {
-		out = append(out, &tfprotov6.SchemaAttribute{Name: name, Type: tftypes.String, Optional: true, Computed: true,
-			Description: describe(i), DescriptionKind: tfprotov6.StringKindMarkdown})
-	}
-	return out
-}
-
 func schema() *tfprotov6.Schema {
 	md := tfprotov6.StringKindMarkdown
-	person := PersonAttributes(func(i int) string { return personDescriptions[i] + idpOwned })
-	person = append(person, &tfprotov6.SchemaAttribute{Name: "active", Type: tftypes.Bool, Optional: true, Computed: true,
+	attrs := person.SchemaAttributes(func(int) string { return "" })
+	attrs = append(attrs, &tfprotov6.SchemaAttribute{Name: "active", Type: tftypes.Bool, Optional: true, Computed: true,
 		Description: "Whether the user is active. `false` deactivates them (removed from the organization, SCIM user kept). " +
 			"Defaults to `true`: listing a person means they have access.", DescriptionKind: md})
 	return &tfprotov6.Schema{Version: 0, Block: &tfprotov6.SchemaBlock{
 		BlockTypes: []*tfprotov6.SchemaNestedBlock{{TypeName: "user", Nesting: tfprotov6.SchemaNestedBlockNestingModeMap,
-			Block: &tfprotov6.SchemaBlock{Attributes: person, DescriptionKind: md,
+			Block: &tfprotov6.SchemaBlock{Attributes: attrs, DescriptionKind: md,
 				Description: "A person, labelled by email (their SCIM `userName`, compared ignoring case)."}}},
 		DescriptionKind: md,
 		Description: "A set of SCIM users of one SSO connection, managed as a whole from one resource: the people of an " +
 			"identity provider's export, kept exactly as listed, with the users it does not list shown and, if asked, " +
 			"deactivated or deleted.\n\n" +
-			"Each person is a `user` block labelled by their email, with the settings of `docker_scim_user`. A plan " +
+			"Each person is a `user` block labelled by their email, with the settings of `docker_scim_user`. A removed " +
+			"and an added block that share an `external_id` are one person renamed: their account is kept. A plan " +
 			"that changes two people shows those two blocks; apply sends one request per changed person with only the changed attributes, at most " +
 			"`max_parallel_writes` at a time, through the provider's shared client (rate limit, retries). A failed " +
 			"write fails only its person: state keeps every write that succeeded, and the next apply does what is left.\n\n" +
@@ -111,7 +82,8 @@ func schema() *tfprotov6.Schema {
 				Description: "The roster's scope: `filter`, or `*` when it covers every user."},
 			{Name: "filter", Type: tftypes.String, Optional: true, DescriptionKind: md,
 				Description: "SCIM filter scoping the roster, e.g. `userName ew \"@moby.example\"`; every user of the " +
-					"connection when unset. Several rosters can split one connection. Every listed person should match it."},
+					"connection when unset. Several rosters can split one connection. Every listed person must match it: " +
+					"one the filter certainly excludes is an error at plan time."},
 			{Name: "unmanaged", Type: tftypes.String, Optional: true, Computed: true, DescriptionKind: md,
 				Description: "What happens to users in scope that the roster does not list, including people removed " +
 					"from it: `ignore` (the default: left as they are, and named in " +
@@ -130,7 +102,9 @@ func schema() *tfprotov6.Schema {
 			{Name: "unmanaged_users", Type: emailSetType, Computed: true, DescriptionKind: md,
 				Description: "Users in scope that the roster does not list and that the `unmanaged` policy has not dealt " +
 					"with: under `ignore` every one; under `deactivate` the active ones; under `delete` every one. " +
-					"Planned empty under `deactivate` and `delete`, so the plan shows each person it will act on."},
+					"Planned empty under `deactivate` and `delete`, so the plan shows each person it will act on. Under " +
+					"`ignore`, known after apply when the plan had to list the scope (a new roster, a changed filter): " +
+					"apply lists it after its own writes and those of the other resources."},
 		},
 	}}
 }
@@ -321,52 +295,87 @@ func detail(action diagnostics.Action, what, id string, err error) string {
 	return diagnostics.Detail(diagnostics.Call{API: diagnostics.SCIM, Action: action, What: what, ID: id}, err)
 }
 
-func diagnostic(p Problem) *tfprotov6.Diagnostic {
-	d := &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityError, Summary: p.Summary, Detail: p.Detail}
-	if p.Warning {
-		d.Severity = tfprotov6.DiagnosticSeverityWarning
-	}
-	if len(p.Path) > 0 {
-		path := tftypes.NewAttributePath()
-		for _, step := range p.Path {
-			if strings.HasPrefix(step, "[") && strings.HasSuffix(step, "]") {
-				path = path.WithElementKeyString(step[1 : len(step)-1])
-			} else {
-				path = path.WithAttributeName(step)
-			}
-		}
-		d.Attribute = path
-	}
-	return d
-}
-
-func toDiagnostics(ps []Problem) []*tfprotov6.Diagnostic {
-	out := make([]*tfprotov6.Diagnostic, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, diagnostic(p))
-	}
-	return out
-}
-
 func errorDiag(summary string, err error) []*tfprotov6.Diagnostic {
 	return tfproto.Error(summary, err.Error())
 }
 
-// client returns the SCIM client, or diagnostics saying why there is none.
-// pending (settings known only after apply) is not an error.
-func (s *Server) client() (*scim.Client, bool, []*tfprotov6.Diagnostic) {
-	var cs Clients
-	if s.clients != nil {
-		cs = s.clients()
+// client returns the configured provider's view and its SCIM client, or
+// diagnostics saying why there is none. pending (settings known only after
+// apply) is not an error: the view comes without a client.
+func (s *Server) client() (*view.Provider, *scim.Client, bool, []*tfprotov6.Diagnostic) {
+	var p *view.Provider
+	if s.provider != nil {
+		p = s.provider()
 	}
-	if cs == nil {
-		return nil, false, tfproto.Error("Provider not configured", TypeName+" was called before the provider was configured. This is a bug in the provider.")
+	if p == nil {
+		return nil, nil, false, tfproto.Error("Provider not configured", TypeName+" was called before the provider was configured. This is a bug in the provider.")
 	}
-	c, pending, summary, detail := cs.SCIM()
-	if pending || c != nil {
-		return c, pending, nil
+	if p.Pending() {
+		return p, nil, true, nil
 	}
-	return nil, false, []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail}}
+	var diags diag.Diagnostics
+	c := p.SCIM(&diags, TypeName)
+	return p, c, false, tfproto.FromFramework(diags)
+}
+
+// failure is the diagnostic for err, which stopped an RPC: an endpoint
+// that changed gets the provider block's one full explanation; anything
+// else is worded by internal/diagnostics for action on what (the users in
+// the roster's scope, see usersInScope).
+func failure(p *view.Provider, summary string, action diagnostics.Action, what string, err error) []*tfprotov6.Diagnostic {
+	var changed *EndpointChangedError
+	if errors.As(err, &changed) {
+		var diags diag.Diagnostics
+		p.AddEndpointChanged(&diags, changed.Was, changed.Subject, "remove the roster from state on purpose "+
+			"(terraform state rm <address>, or tofu state rm) and import it again by its filter, through the "+
+			"settings you mean (an import block with id = the filter, or \"*\")")
+		return tfproto.FromFramework(diags)
+	}
+	return errorDiag(summary, errors.New(detail(action, what, "", err)))
+}
+
+// configText is the configuration in a canonical form (map keys sorted,
+// which msgpack from tftypes does not guarantee), which tells resources
+// apart in claims (view.ClaimantID).
+func configText(dv *tfprotov6.DynamicValue) []byte {
+	if dv == nil {
+		return nil
+	}
+	v, err := dv.Unmarshal(rosterType)
+	if err != nil {
+		return append(append([]byte(nil), dv.MsgPack...), dv.JSON...)
+	}
+	return []byte(v.String())
+}
+
+// claim declares, in the claims of the provider block, the people and
+// teams config lists and the people its policy acts on, and returns an
+// error for each that another resource of the configuration claimed first.
+func claim(p *view.Provider, req *tfprotov6.PlanResourceChangeRequest, config *Roster, res PlanResult) []*tfprotov6.Diagnostic {
+	name := TypeName + " without a filter"
+	if config.Filter.IsSet() {
+		name = fmt.Sprintf("%s with filter %s", TypeName, scopeText(config.Filter))
+	}
+	me := view.Claimant{ID: view.ClaimantID(TypeName, configText(req.Config)), Name: fmt.Sprintf("%s (%d %s)", name, len(config.Users), plural(len(config.Users), "person", "people"))}
+	var diags diag.Diagnostics
+	for _, k := range sortedKeys(config.Users) {
+		if c := p.Claims.DeclarePerson(k, me); c != nil {
+			view.AddConflict(&diags, path.Root("user").AtMapKey(k), me, k, c)
+		}
+	}
+	if !config.TeamsUnknown {
+		for _, team := range sortedKeys(config.Teams) {
+			if c := p.Claims.DeclareTeam(team, me); c != nil {
+				view.AddConflict(&diags, path.Root("teams").AtMapKey(team), me, team, c)
+			}
+		}
+	}
+	for _, who := range res.ActOn {
+		if c := p.Claims.ActOnPerson(who, res.Planned.policy(), me); c != nil {
+			view.AddConflict(&diags, path.Root("unmanaged"), me, who, c)
+		}
+	}
+	return tfproto.FromFramework(diags)
 }
 
 // --- RPCs ---
@@ -396,7 +405,7 @@ func (s *Server) ValidateResourceConfig(_ context.Context, req *tfprotov6.Valida
 	if c == nil {
 		return &tfprotov6.ValidateResourceConfigResponse{}, nil
 	}
-	return &tfprotov6.ValidateResourceConfigResponse{Diagnostics: toDiagnostics(Validate(c))}, nil
+	return &tfprotov6.ValidateResourceConfigResponse{Diagnostics: tfproto.FromFramework(Validate(c))}, nil
 }
 
 // UpgradeResourceState hands the stored JSON back as it is (see
@@ -416,14 +425,14 @@ func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRe
 		}
 		return resp, nil
 	}
-	c, pending, diags := s.client()
+	p, c, pending, diags := s.client()
 	if diags != nil || pending {
 		resp.Diagnostics = diags
 		return resp, nil // pending: refreshed by the next plan, once the settings are known
 	}
-	fresh, priv, err := Read(ctx, c, state, decodePrivate(req.Private))
+	fresh, priv, err := Read(ctx, c, p.Endpoint(), state, decodePrivate(req.Private))
 	if err != nil {
-		resp.Diagnostics = errorDiag("Error reading SCIM users", errors.New(detail(diagnostics.ActionRead, usersInScope(state.Filter), "", err)))
+		resp.Diagnostics = failure(p, "Error reading SCIM users", diagnostics.ActionRead, usersInScope(state.Filter), err)
 		return resp, nil
 	}
 	if resp.NewState, err = encode(fresh); err != nil {
@@ -450,22 +459,37 @@ func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanReso
 		resp.Diagnostics = errorDiag("Cannot read state", err)
 		return resp, nil
 	}
+	p, c, pending, diags := s.client()
+	if p == nil || (!pending && diags != nil) {
+		resp.Diagnostics = diags
+		return resp, nil
+	}
+	priv := decodePrivate(req.PriorPrivate)
+	now := p.Endpoint()
+	if !pending {
+		// Without a refresh (-refresh=false), the people were last seen
+		// through the recorded settings: make sure these reach them.
+		if err := Confirm(ctx, c, now, prior, priv.Endpoint); err != nil {
+			resp.Diagnostics = failure(p, "Error reading SCIM users", diagnostics.ActionRead, usersInScope(config.Filter), err)
+			return resp, nil
+		}
+	}
 	list := func(ctx context.Context, filter string) (map[string]Found, error) {
-		c, pending, diags := s.client()
 		if pending {
 			return nil, ErrScopeUnknown
 		}
-		if diags != nil {
-			return nil, errors.New(diags[0].Summary + ": " + diags[0].Detail)
-		}
 		return ListerFor(c)(ctx, filter)
 	}
-	res, err := Plan(ctx, prior, config, decodePrivate(req.PriorPrivate), list)
+	res, err := Plan(ctx, prior, config, priv, list)
 	if err != nil {
-		resp.Diagnostics = errorDiag("Error listing SCIM users", errors.New(detail(diagnostics.ActionList, usersInScope(config.Filter), "", err)))
+		resp.Diagnostics = failure(p, "Error listing SCIM users", diagnostics.ActionList, usersInScope(config.Filter), err)
 		return resp, nil
 	}
-	resp.Diagnostics = toDiagnostics(res.Problems)
+	res.Private.Endpoint = priv.Endpoint
+	if !pending {
+		res.Private.Endpoint = &now // confirmed above
+	}
+	resp.Diagnostics = append(tfproto.FromFramework(res.Problems), claim(p, req, config, res)...)
 	if resp.PlannedState, err = encode(res.Planned); err != nil {
 		resp.Diagnostics = append(resp.Diagnostics, errorDiag("Cannot encode plan", err)...)
 	}
@@ -498,13 +522,18 @@ func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyRe
 		resp.NewState, _ = encode(nil)
 		return resp, nil
 	}
-	c, _, diags := s.client()
-	if diags != nil {
+	p, c, _, diags := s.client()
+	if diags != nil || c == nil {
 		resp.Diagnostics = diags
 		return resp, nil
 	}
-	res := Apply(ctx, c, prior, planned, config, decodePrivate(req.PlannedPrivate))
-	resp.Diagnostics = toDiagnostics(res.Problems)
+	res, err := Apply(ctx, c, p.Endpoint(), prior, planned, config, decodePrivate(req.PlannedPrivate))
+	if err != nil {
+		// Nothing was written: state stays as it was.
+		resp.Diagnostics = failure(p, "Error applying "+TypeName, diagnostics.ActionUpdate, usersInScope(planned.Filter), err)
+		return resp, nil
+	}
+	resp.Diagnostics = tfproto.FromFramework(res.Problems)
 	if resp.NewState, err = encode(res.State); err != nil {
 		resp.Diagnostics = append(resp.Diagnostics, errorDiag("Cannot encode state", err)...)
 	}
@@ -515,7 +544,7 @@ func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyRe
 // ImportResourceState reads every user of the scope the ID names.
 func (s *Server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
 	resp := &tfprotov6.ImportResourceStateResponse{}
-	c, pending, diags := s.client()
+	p, c, pending, diags := s.client()
 	if pending {
 		diags = errorDiag("Cannot import yet", errors.New("the provider's SCIM settings are known only after apply; import once they are known"))
 	}
@@ -524,6 +553,10 @@ func (s *Server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportR
 		return resp, nil
 	}
 	r, priv, err := Import(ctx, c, req.ID)
+	if priv != nil {
+		now := p.Endpoint()
+		priv.Endpoint = &now
+	}
 	if err != nil {
 		resp.Diagnostics = errorDiag("Cannot import "+TypeName, errors.New(detail(diagnostics.ActionImport, importSubject(req.ID), "", err)))
 		return resp, nil

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 	"slices"
 	"strings"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
+	"github.com/dockerscim/terraform-provider-docker/internal/person"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
+	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
+	"github.com/dockerscim/terraform-provider-docker/internal/view"
 )
 
 // listScope reads every user matching filter, page by page (the server's
@@ -26,33 +28,10 @@ func ListerFor(c *scim.Client) Lister {
 	return func(ctx context.Context, filter string) (map[string]Found, error) {
 		out := map[string]Found{}
 		err := listScope(ctx, c, filter, func(u *scim.User) {
-			out[strings.ToLower(u.UserName)] = Found{UserName: u.UserName, ID: u.ID, Active: u.IsActive(), Person: PersonFrom(u)}
+			out[strings.ToLower(u.UserName)] = Found{UserName: u.UserName, ID: u.ID, Active: u.IsActive(), Person: person.FromUser(u)}
 		})
 		return out, err
 	}
-}
-
-// PersonFrom is what the server holds of u, as a users entry.
-func PersonFrom(u *scim.User) *Person {
-	p := &Person{Active: Bool{V: u.IsActive()}}
-	for i := range p.Attrs {
-		p.Attrs[i] = tfproto.NullStr()
-	}
-	p.Attrs[AttrDisplayName] = tfproto.OrNull(u.DisplayName)
-	p.Attrs[AttrExternalID] = tfproto.OrNull(u.ExternalID)
-	p.Attrs[AttrRole] = tfproto.Known("member")
-	if u.Name != nil {
-		p.Attrs[AttrGivenName] = tfproto.OrNull(u.Name.GivenName)
-		p.Attrs[AttrFamilyName] = tfproto.OrNull(u.Name.FamilyName)
-	}
-	if u.Docker != nil {
-		if u.Docker.Role != "" {
-			p.Attrs[AttrRole] = tfproto.Known(u.Docker.Role)
-		}
-		p.Attrs[AttrOrgName] = tfproto.OrNull(u.Docker.Org)
-		p.Attrs[AttrTeamName] = tfproto.OrNull(u.Docker.Team)
-	}
-	return p
 }
 
 // Read refreshes state from one listing of the scope: each listed person
@@ -60,7 +39,12 @@ func PersonFrom(u *scim.User) *Person {
 // may have left the filter's scope yet still be this roster's) and
 // dropped from state only when gone, so the next plan creates it again;
 // and unmanaged_users is recomputed. Teams are read one group each.
-func Read(ctx context.Context, c *scim.Client, state *Roster, priv *Private) (*Roster, *Private, error) {
+//
+// now is the endpoint the settings point at: when the roster was last seen
+// elsewhere, they must still reach its people: a person the listing finds
+// with the id state holds confirms them, else Confirm looks people up by id,
+// before anything is dropped.
+func Read(ctx context.Context, c *scim.Client, now view.Endpoint, state *Roster, priv *Private) (*Roster, *Private, error) {
 	if priv == nil {
 		priv = &Private{}
 	}
@@ -68,7 +52,7 @@ func Read(ctx context.Context, c *scim.Client, state *Roster, priv *Private) (*R
 	out.Users = make(map[string]*Person, len(state.Users))
 	out.IDs = make(map[string]Str, len(state.Users))
 	out.IDsUnknown, out.UsersUnknown, out.UnmanagedUsersUnknown = false, false, false
-	next := &Private{Configured: priv.Configured, Unmanaged: map[string]string{}}
+	next := &Private{Configured: priv.Configured, Unmanaged: map[string]string{}, Endpoint: &now}
 	keys := state.keysByLower()
 	policy := state.policy()
 
@@ -77,7 +61,7 @@ func Read(ctx context.Context, c *scim.Client, state *Roster, priv *Private) (*R
 	err := listScope(ctx, c, state.filter(), func(u *scim.User) {
 		lower := strings.ToLower(u.UserName)
 		if k, ok := keys[lower]; ok {
-			out.Users[k] = PersonFrom(u)
+			out.Users[k] = person.FromUser(u)
 			out.IDs[k] = tfproto.Known(u.ID)
 			nameByID[u.ID] = k
 			return
@@ -91,6 +75,15 @@ func Read(ctx context.Context, c *scim.Client, state *Roster, priv *Private) (*R
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	confirmed := false
+	for k, id := range out.IDs {
+		confirmed = confirmed || id == state.IDs[k]
+	}
+	if !confirmed {
+		if err := Confirm(ctx, c, now, state, priv.Endpoint); err != nil {
+			return nil, nil, err
+		}
 	}
 	for _, k := range sortedKeys(state.Users) {
 		if _, seen := out.Users[k]; seen {
@@ -107,7 +100,7 @@ func Read(ctx context.Context, c *scim.Client, state *Roster, priv *Private) (*R
 		if err != nil {
 			return nil, nil, err
 		}
-		out.Users[k] = PersonFrom(u)
+		out.Users[k] = person.FromUser(u)
 		out.IDs[k] = tfproto.Known(u.ID)
 		nameByID[u.ID] = k
 	}
@@ -129,6 +122,63 @@ func Read(ctx context.Context, c *scim.Client, state *Roster, priv *Private) (*R
 	}
 	return &out, next, nil
 }
+
+// EndpointChangedError says that a person of the roster was not found
+// through the provider's current SCIM settings, which differ from the ones
+// the roster was last seen through (Was): the settings most likely point at
+// another connection, so nothing may be dropped from state or created.
+type EndpointChangedError struct {
+	Was     view.Endpoint
+	Subject string // e.g. `SCIM user "a@x.example"`
+}
+
+func (e *EndpointChangedError) Error() string {
+	return e.Subject + " was not found through the changed SCIM settings"
+}
+
+// Confirm checks, when the settings (now) differ from the endpoint the
+// roster was last seen through (was; nil for state written before it was
+// recorded, which is trusted as before), that they still reach the
+// roster's people: the first person found by their id confirms the same
+// connection (a rotated token, another spelling of the URL), and the first
+// not found fails with *EndpointChangedError before anything is dropped
+// or written. It asks for at most confirmTries people, so that a person
+// deleted outside Terraform does not pass for another connection while a
+// roster of thousands under a wrong token costs a few requests. A roster
+// without people confirms nothing and passes.
+func Confirm(ctx context.Context, c *scim.Client, now view.Endpoint, r *Roster, was *view.Endpoint) error {
+	if r == nil || was == nil || *was == now {
+		return nil
+	}
+	var missing string
+	tries := 0
+	for _, k := range sortedKeys(r.Users) {
+		id := r.IDs[k].Value()
+		if id == "" {
+			continue
+		}
+		_, err := c.GetUser(ctx, id)
+		switch {
+		case err == nil:
+			return nil
+		case !errors.Is(err, httpx.ErrNotFound):
+			return err
+		}
+		if missing == "" {
+			missing = k
+		}
+		if tries++; tries == confirmTries {
+			break
+		}
+	}
+	if missing == "" {
+		return nil
+	}
+	return &EndpointChangedError{Was: *was, Subject: fmt.Sprintf("SCIM user %q of this roster", missing)}
+}
+
+// confirmTries is how many people Confirm looks up at most.
+const confirmTries = 3
 
 // readTeam returns the emails of the members of group team, spelled as
 // prior spells them where it names the same person.
@@ -188,7 +238,7 @@ func Import(ctx context.Context, c *scim.Client, importID string) (*Roster, *Pri
 		r.Filter = tfproto.NullStr()
 	}
 	err := listScope(ctx, c, r.filter(), func(u *scim.User) {
-		r.Users[u.UserName] = PersonFrom(u)
+		r.Users[u.UserName] = person.FromUser(u)
 		r.IDs[u.UserName] = tfproto.Known(u.ID)
 	})
 	if err != nil {
