@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address; port 0 picks a free port")
 	seedPath := fs.String("seed", "", "JSON seed file describing accounts, companies, orgs, teams and SSO connections (default: the built-in seed)")
-	statePath := fs.String("state", "", "state database: loaded at start when it exists (a JSON state file of earlier versions is converted), every acknowledged change saved")
+	statePath := fs.String("state", "", "state database: loaded at start when it exists (a JSON state file of earlier versions is refused, saying so), every acknowledged change saved")
 	scimToken := fs.String("scim-token", "", "enable SCIM on the default org connection with this token")
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback -addr; the console and /_mock/ then need the control token")
 	controlToken := fs.String("control-token", "", "with -allow-remote, the token the console and /_mock/ require (default: a random one, printed on the start line)")

@@ -36,8 +36,8 @@ import (
 // acknowledged write survives kill -9. A failed write turns the answer into
 // a 500.
 //
-// The format-1 JSON file earlier versions wrote is still read: it is
-// converted in place at start (written to a temporary file, synced, renamed).
+// The format-1 JSON file earlier versions wrote is no longer read: openState
+// refuses it, saying so, rather than letting bbolt call it invalid.
 
 // stateFormatBolt versions the record layout inside the database.
 const stateFormatBolt = 2
@@ -838,7 +838,7 @@ func (d *durable) load() (*snapshot, error) {
 }
 
 // isJSONState reports whether the file at path is a format-1 JSON state
-// file (it starts with "{"), which openState converts.
+// file (it starts with "{"), which openState refuses.
 func isJSONState(path string) (bool, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -123,31 +123,21 @@ func lineDiff(a, b string) string {
 	return strings.Join(out, "\n")
 }
 
-// TestLegacyJSONStateLoads: a format-1 JSON state file is converted in
-// place, with nothing left beside it.
-func TestLegacyJSONStateLoads(t *testing.T) {
-	dir := t.TempDir()
+// TestLegacyJSONStateRefused: a format-1 JSON state file is refused with
+// what to do, and left as it was.
+func TestLegacyJSONStateRefused(t *testing.T) {
 	src := newEnv(t)
 	workload(src)
 	legacy := snapshotJSON(t, src.srv)
-	path := filepath.Join(dir, "state.json")
+	path := filepath.Join(t.TempDir(), "state.json")
 	writeFile(t, path, legacy)
-	// Leftovers of the old writer killed mid-write.
-	writeFile(t, filepath.Join(dir, ".state.json.tmp-123456"), "{partial")
 
-	e := newEnv(t, func(o *Options) { o.StatePath = path; o.SCIMToken = "" })
-	if got := snapshotJSON(t, e.srv); got != legacy {
-		t.Fatalf("converted state differs:\n%s", lineDiff(legacy, got))
+	_, err := New(Options{StatePath: path})
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "JSON state file") {
+		t.Fatalf("err = %v, want a refusal naming %s", err, path)
 	}
-	want(t, e.scim("GET", "/Users?filter="+`userName%20eq%20%22worker3@moby.example%22`, nil), 200)
-	entries, _ := os.ReadDir(dir)
-	for _, f := range entries {
-		if f.Name() != "state.json" && f.Name() != "state.json.wal" {
-			t.Errorf("left beside the state: %s", f.Name())
-		}
-	}
-	if ok, _ := isJSONState(path); ok {
-		t.Error("state still JSON after conversion")
+	if b, _ := os.ReadFile(path); string(b) != legacy {
+		t.Fatal("the JSON state file was changed")
 	}
 }
 

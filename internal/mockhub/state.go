@@ -2,11 +2,8 @@ package mockhub
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -185,19 +182,18 @@ func storeFromSnapshot(snap *snapshot, now func() time.Time) (*store, error) {
 }
 
 // openState opens the -state database at path and returns the world it
-// holds, or a nil store when it is new. A format-1 JSON state file is read
-// and converted to a database in place first: written beside it under a
-// temporary name, synced, then renamed over it, so that a crash leaves
-// either the old file or the new one.
+// holds, or a nil store when it is new. A JSON state file, which mockhub
+// wrote before its state became a database, is refused with what to do
+// rather than read: the converter that read it is gone, and bbolt would
+// only call it an invalid database.
 func openState(path string, now func() time.Time, log *slog.Logger) (*store, *durable, error) {
 	legacy, err := isJSONState(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading state: %w", err)
 	}
 	if legacy {
-		if err := convertJSONState(path, now, log); err != nil {
-			return nil, nil, err
-		}
+		return nil, nil, fmt.Errorf("state %s is a JSON state file, written by a mockhub before -state became a database; "+
+			"this mockhub does not read it: move it away and start again (with the seed, or with -scim-token) to make a new state", path)
 	}
 	d, err := openDurable(path, log)
 	if err != nil {
@@ -217,50 +213,4 @@ func openState(path string, now func() time.Time, log *slog.Logger) (*store, *du
 		return nil, nil, fmt.Errorf("state %s: %w", path, err)
 	}
 	return st, d, nil
-}
-
-// convertJSONState turns the format-1 JSON file at path into a database.
-func convertJSONState(path string, now func() time.Time, log *slog.Logger) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("reading state: %w", err)
-	}
-	var snap snapshot
-	if err := json.Unmarshal(b, &snap); err != nil {
-		return fmt.Errorf("decoding state %s: %w", path, err)
-	}
-	st, err := storeFromSnapshot(&snap, now)
-	if err != nil {
-		return fmt.Errorf("state %s: %w", path, err)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("converting state: %w", err)
-	}
-	tmp := f.Name()
-	f.Close()
-	defer os.Remove(tmp) // no-op after the rename
-	d, err := openDurable(tmp, log)
-	if err != nil {
-		return fmt.Errorf("converting state: %w", err)
-	}
-	ops, err := st.allOps()
-	if err == nil {
-		err = <-d.enqueue(ops, true)
-	}
-	if cerr := d.close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("converting state: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("converting state: %w", err)
-	}
-	if dir, err := os.Open(filepath.Dir(path)); err == nil {
-		_ = dir.Sync() // make the rename durable
-		dir.Close()
-	}
-	log.Info("state converted from JSON to a database", "path", path)
-	return nil
 }
