@@ -78,10 +78,14 @@ func TestRunPrintsOneJSONLine(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &m); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"hub_url", "username", "password", "org_name", "company_name", "sso_connection_id", "scim_base_url", "scim_token", "console_url"} {
+	for _, k := range []string{"hub_url", "username", "password", "org_name", "sso_connection_id", "scim_base_url", "scim_token", "console_url"} {
 		if s, _ := m[k].(string); s == "" {
 			t.Errorf("startup line has no %s: %s", k, out)
 		}
+	}
+	// The default org is in no company, and the key says so.
+	if s, ok := m["company_name"].(string); !ok || s != "" {
+		t.Errorf("startup line's company_name: %v", m["company_name"])
 	}
 	if info.SCIMToken != "t0k" || info.SCIMBaseURL != info.HubURL+"/v2/scim/2.0" || strings.HasSuffix(info.HubURL, ":0") {
 		t.Errorf("%+v", info)

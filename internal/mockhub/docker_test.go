@@ -108,29 +108,33 @@ func TestDockerAccounts(t *testing.T) {
 
 func TestDockerCompanyConnectionScope(t *testing.T) {
 	seed := DefaultSeed()
-	seed.Orgs = append(seed.Orgs, SeedOrg{Name: "moby-labs", Members: []SeedMember{{Username: "admin", Role: "owner"}}})
-	seed.Companies[0].Orgs = append(seed.Companies[0].Orgs, "moby-labs")
+	seed.Orgs = append(seed.Orgs, SeedOrg{Name: "moby-research", Members: []SeedMember{{Username: "admin", Role: "owner"}}})
+	seed.Companies[0].Orgs = append(seed.Companies[0].Orgs, "moby-research")
 	e := newEnv(t, func(o *Options) { o.Seed = seed })
 	tok := e.enableSCIM("companies/moby-inc", DefaultCompanyConnectionID)
 	post := func(path string, body any) *resp { return e.do("POST", scimPrefix+path, tok, body) }
 
-	// The default org is the company's first org; dockerOrg picks another in scope.
+	// The default org is the company's first org (moby-labs); dockerOrg picks
+	// another in scope. moby and whale are not the company's.
 	want(t, post("/Users", userBody("c1@moby-inc.example")), 201)
-	want(t, post("/Users", userBody("c2@moby-inc.example", dockerURN, dockerExt("dockerOrg", "moby-labs", "dockerTeam", "research"))), 201)
-	r := post("/Users", userBody("c3@moby-inc.example", dockerURN, dockerExt("dockerOrg", "whale")))
-	wantSCIMError(t, r, 400, "invalidValue")
-	roles, _ := e.members("moby")
-	labs, labTeams := e.members("moby-labs")
-	if roles["c100"] != "member" || labs["c200"] != "member" || roles["c200"] != "" || !slices.Equal(labTeams["c200"], []string{"research"}) {
-		t.Errorf("moby %v, moby-labs %v %v", roles, labs, labTeams)
+	want(t, post("/Users", userBody("c2@moby-inc.example", dockerURN, dockerExt("dockerOrg", "moby-research", "dockerTeam", "research"))), 201)
+	for _, org := range []string{"whale", "moby"} {
+		r := post("/Users", userBody("c3@moby-inc.example", dockerURN, dockerExt("dockerOrg", org)))
+		wantSCIMError(t, r, 400, "invalidValue")
+	}
+	labs, _ := e.members("moby-labs")
+	research, researchTeams := e.members("moby-research")
+	if labs["c100"] != "member" || research["c200"] != "member" || labs["c200"] != "" || !slices.Equal(researchTeams["c200"], []string{"research"}) {
+		t.Errorf("moby-labs %v, moby-research %v %v", labs, research, researchTeams)
 	}
 	// A group may name any org of the company.
 	c1 := e.do("GET", scimPrefix+`/Users?filter=userName%20eq%20%22c1@moby-inc.example%22`, tok, nil).str("Resources", "0", "id")
-	want(t, post("/Groups", groupBody("moby-labs:infra", c1)), 201)
-	if got := e.teamMembers("moby-labs", "infra"); !slices.Equal(got, []string{"c100"}) {
+	want(t, post("/Groups", groupBody("moby-research:infra", c1)), 201)
+	if got := e.teamMembers("moby-research", "infra"); !slices.Equal(got, []string{"c100"}) {
 		t.Errorf("infra: %v", got)
 	}
 	wantSCIMError(t, post("/Groups", groupBody("whale:infra")), 400, "invalidValue")
+	wantSCIMError(t, post("/Groups", groupBody("moby:infra")), 400, "invalidValue")
 }
 
 func TestDockerGroupsAreTeams(t *testing.T) {

@@ -280,8 +280,9 @@ func TestMockStatsAndReset(t *testing.T) {
 func TestSeedAndInfo(t *testing.T) {
 	e := newEnv(t)
 	info := e.srv.Info("http://127.0.0.1:1234/")
+	// moby is in no company: a company's orgs are covered at company level.
 	wantInfo := Info{HubURL: "http://127.0.0.1:1234", Username: "admin", Password: adminPass, OrgName: "moby",
-		CompanyName: "moby-inc", SSOConnectionID: DefaultOrgConnectionID,
+		CompanyName: "", SSOConnectionID: DefaultOrgConnectionID,
 		SCIMBaseURL: "http://127.0.0.1:1234/v2/scim/2.0", SCIMToken: mobyToken, ConsoleURL: "http://127.0.0.1:1234/", Dialect: DialectRFC}
 	if info != wantInfo {
 		t.Errorf("Info = %+v\nwant %+v", info, wantInfo)

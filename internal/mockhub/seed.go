@@ -16,16 +16,18 @@ import (
 //	{
 //	  "accounts": [
 //	    {"username": "admin", "email": "admin@moby.example",
-//	     "password": "mockhub-admin-password", "full_name": "Moby Admin"}
+//	     "password": "mockhub-admin-password", "full_name": "Moby Admin"},
+//	    {"username": "dev", "email": "dev@moby.example", "password": "mockhub-dev-password"}
 //	  ],
 //	  "companies": [
-//	    {"name": "moby-inc", "owners": ["admin"], "orgs": ["moby"]}
+//	    {"name": "moby-inc", "owners": ["admin"], "orgs": ["moby-labs"]}
 //	  ],
 //	  "orgs": [
 //	    {"name": "moby",
 //	     "members": [{"username": "admin", "role": "owner"},
 //	                 {"username": "dev", "role": "member"}],
-//	     "teams": [{"name": "developers", "description": "Devs", "members": ["dev"]}]}
+//	     "teams": [{"name": "developers", "description": "Devs", "members": ["dev"]}]},
+//	    {"name": "moby-labs", "members": [{"username": "admin", "role": "owner"}]}
 //	  ],
 //	  "connections": [
 //	    {"id": "6f1c1b9e-2f4a-4c61-9d0e-7a3b5c8d9e01", "name": "Moby Okta",
@@ -100,9 +102,11 @@ const (
 	DefaultWhaleConnectionID   = "6f1c1b9e-2f4a-4c61-9d0e-7a3b5c8d9e03"
 )
 
-// DefaultSeed returns the world DESIGN.md and the README document: company
-// moby-inc with org moby, org whale, accounts admin, dev and jane, and three
-// SSO connections with SCIM disabled.
+// DefaultSeed returns the world DESIGN.md and the README document: orgs
+// moby and whale in no company, each with its own SSO connection, company
+// moby-inc with org moby-labs, covered by the company's connection (a
+// company's orgs are covered at company level, as on Docker), accounts
+// admin, dev and jane, and SCIM disabled everywhere.
 func DefaultSeed() *Seed {
 	return &Seed{
 		Accounts: []SeedAccount{
@@ -111,11 +115,12 @@ func DefaultSeed() *Seed {
 			{Username: "jane", Email: "jane@moby.example", Password: "mockhub-jane-password", FullName: "Jane Doe"},
 		},
 		Companies: []SeedCompany{
-			{Name: "moby-inc", Owners: []string{"admin"}, Orgs: []string{"moby"}},
+			{Name: "moby-inc", Owners: []string{"admin"}, Orgs: []string{"moby-labs"}},
 		},
 		Orgs: []SeedOrg{
 			{Name: "moby", Members: []SeedMember{{Username: "admin", Role: "owner"}, {Username: "dev", Role: "member"}}},
 			{Name: "whale", Members: []SeedMember{{Username: "admin", Role: "owner"}}},
+			{Name: "moby-labs", Members: []SeedMember{{Username: "admin", Role: "owner"}}},
 		},
 		Connections: []SeedConnection{
 			{ID: DefaultOrgConnectionID, Name: "Moby Okta", Type: "SAML", Domains: []string{"moby.example"}, Org: "moby"},
