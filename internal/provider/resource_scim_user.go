@@ -325,17 +325,17 @@ func configBytes(dv *tfprotov6.DynamicValue) []byte {
 // holds (Terraform proposes the prior value), unless the configuration set
 // it last time: then its removal.
 func planIdPOwned(planned, config, prior *scimUserModel, priorPrivate []byte) {
-	var configured *[numIdPOwned]bool // read from private state on first need
+	var configured *person.Configured // read from private state on first need
 	for i := range idpOwnedAttributes {
 		if !config.IdPOwned[i].Null {
 			continue
 		}
 		if prior != nil {
 			if configured == nil {
-				c := configuredAttributes(tfproto.DecodePrivate(priorPrivate))
+				c := person.ReadConfigured(tfproto.DecodePrivate(priorPrivate))
 				configured = &c
 			}
-			if !configured[i] {
+			if !configured.Has(i) {
 				continue
 			}
 		}
@@ -403,7 +403,7 @@ func (s *scimUserServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 			// configuration does not set, keeps its planned value until
 			// the next refresh reports it.
 			newState.keepPlanned(planned)
-			rememberConfigured(private, config)
+			person.WriteConfigured(private, person.ConfiguredIn(&person.Person{Attrs: config.IdPOwned}))
 			rememberWrite(private, saved)
 		}
 		tidyUserPrivate(data, private)

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -186,37 +185,4 @@ func changedOnServer(server, state, config *scimUserModel) string {
 		}
 	}
 	return ""
-}
-
-// configuredKey records in private state which of idpOwnedAttributes the
-// configuration set at the last create or update, so that a later plan can
-// tell "never set, the IdP's" from "no longer set, give it back".
-const configuredKey = "configured_attributes"
-
-// rememberConfigured records in p which of idpOwnedAttributes config sets.
-func rememberConfigured(p tfproto.Private, config *scimUserModel) {
-	set := []string{}
-	for i, name := range idpOwnedAttributes {
-		if !config.IdPOwned[i].Null {
-			set = append(set, name)
-		}
-	}
-	b, _ := json.Marshal(set)
-	p[configuredKey] = b
-}
-
-// configuredAttributes is what rememberConfigured recorded, by index.
-func configuredAttributes(p tfproto.Private) (out [numIdPOwned]bool) {
-	var names []string
-	if json.Unmarshal(p[configuredKey], &names) != nil {
-		return out
-	}
-	for _, n := range names {
-		for i, name := range idpOwnedAttributes {
-			if n == name {
-				out[i] = true
-			}
-		}
-	}
-	return out
 }
