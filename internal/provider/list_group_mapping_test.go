@@ -49,9 +49,12 @@ func (h *testHub) idpGroup(name string, memberIDs ...string) string {
 }
 
 func byTeam(org, team string) queryfilter.QueryFilter {
-	return queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
-		"org_name": knownvalue.StringExact(org), "team_name": knownvalue.StringExact(team),
-	})
+	return queryfilter.ByResourceIdentity(teamIdentity(org, team))
+}
+
+// teamIdentity is the identity of team team of org org.
+func teamIdentity(org, team string) map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{"org_name": knownvalue.StringExact(org), "team_name": knownvalue.StringExact(team)}
 }
 
 // The docker_group_mapping list resource lists every "org:team" group of
@@ -110,18 +113,10 @@ list "docker_group_mapping" "moby" {
 					querycheck.ExpectLength("docker_group_mapping.all", mobyTeams+2),
 					querycheck.ExpectLength("docker_group_mapping.whale", 2),
 					querycheck.ExpectLength("docker_group_mapping.moby", mobyTeams),
-					querycheck.ExpectIdentity("docker_group_mapping.all", map[string]knownvalue.Check{
-						"org_name": knownvalue.StringExact("moby"), "team_name": knownvalue.StringExact("team-204"),
-					}),
-					querycheck.ExpectIdentity("docker_group_mapping.whale", map[string]knownvalue.Check{
-						"org_name": knownvalue.StringExact("whale"), "team_name": knownvalue.StringExact("crew-2"),
-					}),
-					querycheck.ExpectNoIdentity("docker_group_mapping.whale", map[string]knownvalue.Check{
-						"org_name": knownvalue.StringExact("moby"), "team_name": knownvalue.StringExact("team-000"),
-					}),
-					querycheck.ExpectNoIdentity("docker_group_mapping.moby", map[string]knownvalue.Check{
-						"org_name": knownvalue.StringExact("whale"), "team_name": knownvalue.StringExact("crew-1"),
-					}),
+					querycheck.ExpectIdentity("docker_group_mapping.all", teamIdentity("moby", "team-204")),
+					querycheck.ExpectIdentity("docker_group_mapping.whale", teamIdentity("whale", "crew-2")),
+					querycheck.ExpectNoIdentity("docker_group_mapping.whale", teamIdentity("moby", "team-000")),
+					querycheck.ExpectNoIdentity("docker_group_mapping.moby", teamIdentity("whale", "crew-1")),
 					querycheck.ExpectResourceDisplayName("docker_group_mapping.all", byTeam("moby", "team-000"),
 						knownvalue.StringExact("moby:team-000")),
 					querycheck.ExpectResourceKnownValues("docker_group_mapping.all", byTeam("moby", "team-000"), []querycheck.KnownValueCheck{

@@ -474,24 +474,7 @@ func TestAccSCIMConnection_planTimeValidation(t *testing.T) {
 // through an aliased provider configured from the connection, in one apply:
 // the shape of examples/bootstrap.
 func bootstrapConfig(h *testHub) string {
-	return fmt.Sprintf(`
-provider "docker" {
-  host     = %q
-  username = %q
-  password = %q
-}
-
-resource "docker_scim_connection" "okta" {
-  org_name          = "moby"
-  sso_connection_id = %q
-}
-
-provider "docker" {
-  alias         = "scim"
-  scim_base_url = docker_scim_connection.okta.base_url
-  scim_token    = docker_scim_connection.okta.token
-}
-
+	return h.hubProvider() + connectionWithProviderHCL("okta", "moby", connOrgID, "scim") + `
 resource "docker_scim_user" "ada" {
   provider  = docker.scim
   user_name = "ada@moby.example"
@@ -509,7 +492,25 @@ resource "docker_group_mapping" "platform" {
   team_name = "platform"
   members   = [docker_scim_user.ada.id, docker_scim_user.grace.id]
 }
-`, h.info.HubURL, h.info.Username, h.info.Password, connOrgID)
+`
+}
+
+// connectionWithProviderHCL is the bootstrap layout's first half: a
+// docker_scim_connection name enabling SCIM on org's connection connID,
+// and a provider block aliased alias that provisions through it.
+func connectionWithProviderHCL(name, org, connID, alias string) string {
+	return fmt.Sprintf(`
+resource "docker_scim_connection" %[1]q {
+  org_name          = %[2]q
+  sso_connection_id = %[3]q
+}
+
+provider "docker" {
+  alias         = %[4]q
+  scim_base_url = docker_scim_connection.%[1]s.base_url
+  scim_token    = docker_scim_connection.%[1]s.token
+}
+`, name, org, connID, alias)
 }
 
 // bootstrapTeardownConfig keeps the aliased provider but drops the users.

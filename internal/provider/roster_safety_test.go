@@ -125,10 +125,7 @@ func TestAccRosterSafety_settingsPointElsewhere(t *testing.T) {
 // environment variable changed in between) writes nothing.
 func TestAccRosterSafety_savedPlanAppliedThroughOtherSettings(t *testing.T) {
 	t.Parallel()
-	h := newHub(t)
-	ps := people(3, "moby.example")
-	r := newRosterRun(t, h, rosterHCL(ps, ""))
-	r.run("apply", "-auto-approve")
+	h, ps, r := appliedRoster(t, 3)
 	ps = append(ps, rosterPerson{email: "late@moby.example"})
 	r.w.setConfig(rosterHCL(ps, ""))
 	r.run("plan", "-out=plan.out")
@@ -153,10 +150,7 @@ func TestAccRosterSafety_savedPlanAppliedThroughOtherSettings(t *testing.T) {
 // configuration leaves alone does not count.
 func TestAccRosterSafety_conditionalUpdates(t *testing.T) {
 	t.Parallel()
-	h := newHub(t)
-	ps := people(3, "moby.example")
-	r := newRosterRun(t, h, rosterHCL(ps, ""))
-	r.run("apply", "-auto-approve")
+	h, ps, r := appliedRoster(t, 3)
 
 	ps[1].given = "Planned"
 	ps[2].given = "Planned"
@@ -453,4 +447,15 @@ resource "docker_scim_roster" "people" {
 	if n := strings.Count(out, "Nothing answered at the SCIM server at"); n != 1 {
 		t.Fatalf("%d full explanations, want 1:\n%s", n, out)
 	}
+}
+
+// appliedRoster starts a hub and applies a roster of n people of
+// moby.example to it.
+func appliedRoster(t *testing.T, n int) (*testHub, []rosterPerson, *rosterRun) {
+	t.Helper()
+	h := newHub(t)
+	ps := people(n, "moby.example")
+	r := newRosterRun(t, h, rosterHCL(ps, ""))
+	r.run("apply", "-auto-approve")
+	return h, ps, r
 }
