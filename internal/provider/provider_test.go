@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/mockhub"
 )
@@ -24,6 +25,12 @@ import (
 // terraform-plugin-testing drives, through the same server main.go serves.
 var protoV6 = map[string]func() (tfprotov6.ProviderServer, error){
 	"docker": func() (tfprotov6.ProviderServer, error) { return NewServer("test"), nil },
+}
+
+// importStep is a step that imports the resource at addr again, with an
+// import block of kind.
+func importStep(addr string, kind resource.ImportStateKind) resource.TestStep {
+	return resource.TestStep{ResourceName: addr, ImportState: true, ImportStateKind: kind}
 }
 
 func TestMain(m *testing.M) {

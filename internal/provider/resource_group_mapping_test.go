@@ -600,32 +600,18 @@ func TestAccGroupMapping_importByIdentity(t *testing.T) {
 			{
 				Config: gmNamesConfig(h, "ident", "a", "b"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
-						"org_name":  knownvalue.StringExact("moby"),
-						"team_name": knownvalue.StringExact("ident"),
-					}),
+					statecheck.ExpectIdentity(addr, teamIdentity("moby", "ident")),
 				},
 			},
-			{
-				ResourceName:    addr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
+			importStep(addr, resource.ImportBlockWithResourceIdentity),
 			{
 				// The identity follows a rename.
 				Config: gmNamesConfig(h, "ident-renamed", "a", "b"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
-						"org_name":  knownvalue.StringExact("moby"),
-						"team_name": knownvalue.StringExact("ident-renamed"),
-					}),
+					statecheck.ExpectIdentity(addr, teamIdentity("moby", "ident-renamed")),
 				},
 			},
-			{
-				ResourceName:    addr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
+			importStep(addr, resource.ImportBlockWithResourceIdentity),
 		},
 	})
 }

@@ -319,21 +319,9 @@ resource "docker_scim_connection" "co" {
 					}),
 				},
 			},
-			{
-				ResourceName:    "docker_scim_connection.c",
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-			{
-				ResourceName:    "docker_scim_connection.co",
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-			{
-				ResourceName:    "docker_scim_connection.c",
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-			},
+			importStep("docker_scim_connection.c", resource.ImportBlockWithResourceIdentity),
+			importStep("docker_scim_connection.co", resource.ImportBlockWithResourceIdentity),
+			importStep("docker_scim_connection.c", resource.ImportBlockWithID),
 		},
 	})
 }

@@ -375,16 +375,8 @@ func TestAccSCIMUser_importByIdentity(t *testing.T) {
 					}),
 				},
 			},
-			{
-				ResourceName:    "docker_scim_user.jane",
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-			{
-				ResourceName:    "docker_scim_user.jane",
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-			},
+			importStep("docker_scim_user.jane", resource.ImportBlockWithResourceIdentity),
+			importStep("docker_scim_user.jane", resource.ImportBlockWithID),
 		},
 	})
 }
