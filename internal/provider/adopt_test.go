@@ -56,7 +56,7 @@ func exampleConfig(t *testing.T, name string) string {
 // names, and Docker's attributes.
 func (h *testHub) idpUser(email, externalID, given, role string) string {
 	h.t.Helper()
-	status, body := h.scim(http.MethodPost, "/Users", map[string]any{
+	return h.scimCreate("/Users", map[string]any{
 		"schemas": []string{
 			"urn:ietf:params:scim:schemas:core:2.0:User",
 			"urn:ietf:params:scim:schemas:extension:docker:2.0:User",
@@ -67,10 +67,6 @@ func (h *testHub) idpUser(email, externalID, given, role string) string {
 		"active":     true,
 		"urn:ietf:params:scim:schemas:extension:docker:2.0:User": map[string]any{"dockerRole": role},
 	})
-	if status != http.StatusCreated {
-		h.t.Fatalf("creating %s as the IdP: status %d: %v", email, status, body)
-	}
-	return fmt.Sprint(body["id"])
 }
 
 // idpPeople has the IdP create n people, person000@moby.example and on,

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net/http"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -37,15 +36,11 @@ func (h *testHub) idpGroup(name string, memberIDs ...string) string {
 	for _, id := range memberIDs {
 		members = append(members, map[string]string{"value": id})
 	}
-	status, body := h.scim(http.MethodPost, "/Groups", map[string]any{
+	return h.scimCreate("/Groups", map[string]any{
 		"schemas":     []string{"urn:ietf:params:scim:schemas:core:2.0:Group"},
 		"displayName": name,
 		"members":     members,
 	})
-	if status != http.StatusCreated {
-		h.t.Fatalf("creating group %s as the IdP: status %d: %v", name, status, body)
-	}
-	return fmt.Sprint(body["id"])
 }
 
 func byTeam(org, team string) queryfilter.QueryFilter {

@@ -109,6 +109,27 @@ provider "docker" {
 `, h.info.HubURL, h.info.Username, h.info.Password)
 }
 
+// scimCreate creates a SCIM object outside Terraform, POSTing body to
+// path (/Users or /Groups), and returns its id; the test fails unless it
+// is created.
+func (h *testHub) scimCreate(path string, body map[string]any) string {
+	h.t.Helper()
+	status, answer := h.scim(http.MethodPost, path, body)
+	if status != http.StatusCreated {
+		h.t.Fatalf("POST %s %v: status %d: %v", path, body, status, answer)
+	}
+	return fmt.Sprint(answer["id"])
+}
+
+// seedUser creates an active user email outside Terraform, with nothing
+// else set, and returns its id.
+func (h *testHub) seedUser(email string) string {
+	h.t.Helper()
+	return h.scimCreate("/Users", map[string]any{
+		"schemas": []string{"urn:ietf:params:scim:schemas:core:2.0:User"}, "userName": email, "active": true,
+	})
+}
+
 // scim calls the SCIM API directly, as an IdP or an admin outside Terraform would.
 func (h *testHub) scim(method, path string, body any) (int, map[string]any) {
 	h.t.Helper()

@@ -211,15 +211,19 @@ func TestAccSCIMConnection_lifecycle(t *testing.T) {
 					},
 				),
 			},
-			{
-				ResourceName:            "docker_scim_connection.c",
-				ImportState:             true,
-				ImportStateId:           "org/moby/" + connOrgID,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"token", "rotation_triggers"},
-			},
+			connImportStep("org/moby/" + connOrgID),
 		},
 	})
+}
+
+// connImportStep imports docker_scim_connection.c by id and checks it
+// against state, but for what an import cannot know: the token (Docker
+// shows it only when issued) and rotation_triggers (configuration only).
+func connImportStep(id string) resource.TestStep {
+	return resource.TestStep{
+		ResourceName: "docker_scim_connection.c", ImportState: true, ImportStateId: id,
+		ImportStateVerify: true, ImportStateVerifyIgnore: []string{"token", "rotation_triggers"},
+	}
 }
 
 func TestAccSCIMConnection_companyDriftAndImport(t *testing.T) {
@@ -255,13 +259,7 @@ func TestAccSCIMConnection_companyDriftAndImport(t *testing.T) {
 					},
 				),
 			},
-			{
-				ResourceName:            "docker_scim_connection.c",
-				ImportState:             true,
-				ImportStateId:           "company/moby-inc/" + connCompanyID,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"token", "rotation_triggers"},
-			},
+			connImportStep("company/moby-inc/" + connCompanyID),
 			{
 				// An owner disables SCIM in the Admin Console: the plan
 				// enables it again.
