@@ -245,18 +245,7 @@ func loadPublishedSpec(t *testing.T) routers.Router {
 	}
 	// The router matches requests sent to mockhub, wherever it listens.
 	doc["servers"] = []any{object{"url": "/"}}
-	j, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	loader := openapi3.NewLoader()
-	spec, err := loader.LoadFromData(j)
-	if err != nil {
-		t.Fatalf("loading the repaired file: %v", err)
-	}
-	if err := spec.Validate(loader.Context, openapi3.DisableExamplesValidation()); err != nil {
-		t.Fatalf("the repaired file is still not valid OpenAPI: %v", err)
-	}
+	spec := loadOpenAPI(t, doc, "the repaired file", openapi3.DisableExamplesValidation())
 	router, err := gorillamux.NewRouter(spec)
 	if err != nil {
 		t.Fatal(err)

@@ -245,6 +245,28 @@ func (s *Server) hubOrg(w http.ResponseWriter, r *http.Request, who principal) *
 	return s.hubOrgNamed(w, r.PathValue("org"), who)
 }
 
+// rlockOrg takes the store's read lock and resolves the path's org as
+// hubOrg does. It returns with the lock held, or nil, the answer written
+// and the lock released.
+func (s *Server) rlockOrg(w http.ResponseWriter, r *http.Request, who principal) *org {
+	s.st.mu.RLock()
+	og := s.hubOrg(w, r, who)
+	if og == nil {
+		s.st.mu.RUnlock()
+	}
+	return og
+}
+
+// lockOrg is rlockOrg with the store's write lock.
+func (s *Server) lockOrg(w http.ResponseWriter, r *http.Request, who principal) *org {
+	s.st.mu.Lock()
+	og := s.hubOrg(w, r, who)
+	if og == nil {
+		s.st.mu.Unlock()
+	}
+	return og
+}
+
 // hubOrgNamed resolves the org called name for an owner (or the org's
 // access token), answering 404 or 403 otherwise; the caller holds the
 // store lock.
@@ -335,10 +357,8 @@ func (s *Server) hubListMembers(w http.ResponseWriter, r *http.Request, who prin
 	withInvites := kind == "invitee" || strings.EqualFold(q.Get("invites"), "true") && kind != "member"
 	withMembers := kind != "invitee"
 	st := s.st
-	st.mu.RLock()
-	og := s.hubOrg(w, r, who)
+	og := s.rlockOrg(w, r, who)
 	if og == nil {
-		st.mu.RUnlock()
 		return
 	}
 	teamsOf := map[string][]string{}
@@ -447,10 +467,8 @@ func (s *Server) hubListTeams(w http.ResponseWriter, r *http.Request, who princi
 		return
 	}
 	st := s.st
-	st.mu.RLock()
-	og := s.hubOrg(w, r, who)
+	og := s.rlockOrg(w, r, who)
 	if og == nil {
-		st.mu.RUnlock()
 		return
 	}
 	// search: a substring of the name; username: the teams that member is on.

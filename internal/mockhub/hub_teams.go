@@ -88,10 +88,8 @@ func (s *Server) hubCreateTeam(w http.ResponseWriter, r *http.Request, who princ
 		return
 	}
 	st := s.st
-	st.mu.Lock()
-	og := s.hubOrg(w, r, who)
+	og := s.lockOrg(w, r, who)
 	if og == nil {
-		st.mu.Unlock()
 		return
 	}
 	if err := checkTeamName(og, *body.Name, nil); err != nil {
@@ -195,10 +193,8 @@ func (s *Server) hubRemoveTeamMember(w http.ResponseWriter, r *http.Request, who
 // publishes: Name, Username, Email, Type, Permission, Teams, Date Joined.
 func (s *Server) hubExportMembers(w http.ResponseWriter, r *http.Request, who principal) {
 	st := s.st
-	st.mu.RLock()
-	og := s.hubOrg(w, r, who)
+	og := s.rlockOrg(w, r, who)
 	if og == nil {
-		st.mu.RUnlock()
 		return
 	}
 	var buf bytes.Buffer

@@ -66,10 +66,8 @@ func (s *store) memberFor(og *org, invitee string) string {
 
 func (s *Server) hubListInvites(w http.ResponseWriter, r *http.Request, who principal) {
 	st := s.st
-	st.mu.RLock()
-	og := s.hubOrg(w, r, who)
+	og := s.rlockOrg(w, r, who)
 	if og == nil {
-		st.mu.RUnlock()
 		return
 	}
 	data := []any{}

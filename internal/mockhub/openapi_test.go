@@ -22,18 +22,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	j, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	loader := openapi3.NewLoader()
-	spec, err := loader.LoadFromData(j)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := spec.Validate(loader.Context); err != nil {
-		t.Fatalf("openapi.yaml is not valid OpenAPI: %v", err)
-	}
+	spec := loadOpenAPI(t, doc, "openapi.yaml")
 	described := map[string]bool{}
 	for path, item := range spec.Paths.Map() {
 		for method := range item.Operations() {
@@ -56,4 +45,23 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 			t.Errorf("openapi.yaml describes %s, which mockhub does not serve", op)
 		}
 	}
+}
+
+// loadOpenAPI loads the OpenAPI document doc (what names it) and fails t
+// unless it is valid OpenAPI.
+func loadOpenAPI(t *testing.T, doc any, what string, opts ...openapi3.ValidationOption) *openapi3.T {
+	t.Helper()
+	j, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loader := openapi3.NewLoader()
+	spec, err := loader.LoadFromData(j)
+	if err != nil {
+		t.Fatalf("loading %s: %v", what, err)
+	}
+	if err := spec.Validate(loader.Context, opts...); err != nil {
+		t.Fatalf("%s is not valid OpenAPI: %v", what, err)
+	}
+	return spec
 }

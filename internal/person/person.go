@@ -41,15 +41,26 @@ type Person struct {
 	Active tfproto.Bool
 }
 
-var descriptions = [NumAttrs]string{
+// meanings say what each setting is and where SCIM keeps it: all that a
+// reader of the person (a data source) is told.
+var meanings = [NumAttrs]string{
 	"First name (`name.givenName`).",
 	"Surname (`name.familyName`).",
 	"Display name (`displayName`). Docker sets it to the user's Docker ID when nobody else does.",
 	"Identifier of the user in the identity provider (`externalId`).",
-	"Role in the organization (Docker's `dockerRole`): `member`, `editor` or `owner`. A new user gets `member` when it is not set.",
-	"Organization the user joins (Docker's `dockerOrg`), overriding the SSO connection's default organization. It must be covered by the connection.",
+	"Role in the organization (Docker's `dockerRole`): `member`, `editor` or `owner`.",
+	"Organization the user joins (Docker's `dockerOrg`), overriding the SSO connection's default organization.",
 	"Team the user joins (Docker's `dockerTeam`); Docker creates it when missing.",
 }
+
+// settingNotes add what setting each one does, for a resource that sets it.
+var settingNotes = [NumAttrs]string{
+	Role:    "A new user gets `member` when it is not set.",
+	OrgName: "It must be covered by the connection.",
+}
+
+// Meaning describes setting i as it is reported (Markdown).
+func Meaning(i int) string { return meanings[i] }
 
 // IdPOwned is the rule for a setting the configuration leaves out, as each
 // setting's description ends.
@@ -63,9 +74,11 @@ const IdPOwned = "When the configuration does not set it, it is not managed: Ter
 func SchemaAttributes(note func(i int) string) []*tfprotov6.SchemaAttribute {
 	out := make([]*tfprotov6.SchemaAttribute, 0, NumAttrs+1)
 	for i, name := range Names {
-		d := descriptions[i]
-		if n := note(i); n != "" {
-			d += " " + n
+		d := meanings[i]
+		for _, n := range []string{settingNotes[i], note(i)} {
+			if n != "" {
+				d += " " + n
+			}
 		}
 		out = append(out, &tfprotov6.SchemaAttribute{Name: name, Type: tftypes.String, Optional: true, Computed: true,
 			Description: d + " " + IdPOwned, DescriptionKind: tfprotov6.StringKindMarkdown})

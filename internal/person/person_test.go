@@ -46,8 +46,8 @@ func TestSchemaAttributesDescribeOnce(t *testing.T) {
 		}
 		return ""
 	})
-	if len(attrs) != NumAttrs || attrs[TeamName].Description != descriptions[TeamName]+" A note. "+IdPOwned ||
-		attrs[Role].Description != descriptions[Role]+" "+IdPOwned || !attrs[Role].Optional || !attrs[Role].Computed {
+	if len(attrs) != NumAttrs || attrs[TeamName].Description != Meaning(TeamName)+" A note. "+IdPOwned ||
+		attrs[Role].Description != Meaning(Role)+" "+settingNotes[Role]+" "+IdPOwned || !attrs[Role].Optional || !attrs[Role].Computed {
 		t.Fatalf("attributes: %+v", attrs)
 	}
 }

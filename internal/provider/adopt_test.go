@@ -56,7 +56,7 @@ func exampleConfig(t *testing.T, name string) string {
 // names, and Docker's attributes.
 func (h *testHub) idpUser(email, externalID, given, role string) string {
 	h.t.Helper()
-	status, body := h.scim(http.MethodPost, "/Users", map[string]any{
+	return h.scimCreate("/Users", map[string]any{
 		"schemas": []string{
 			"urn:ietf:params:scim:schemas:core:2.0:User",
 			"urn:ietf:params:scim:schemas:extension:docker:2.0:User",
@@ -67,10 +67,35 @@ func (h *testHub) idpUser(email, externalID, given, role string) string {
 		"active":     true,
 		"urn:ietf:params:scim:schemas:extension:docker:2.0:User": map[string]any{"dockerRole": role},
 	})
-	if status != http.StatusCreated {
-		h.t.Fatalf("creating %s as the IdP: status %d: %v", email, status, body)
+}
+
+// idpPeople has the IdP create n people, person000@moby.example and on,
+// every 50th an owner.
+func (h *testHub) idpPeople(n int) {
+	for i := range n {
+		role := "member"
+		if i%50 == 0 {
+			role = "owner"
+		}
+		h.idpUser(fmt.Sprintf("person%03d@moby.example", i), fmt.Sprintf("00u%06d", i), fmt.Sprintf("Person%d", i), role)
 	}
-	return fmt.Sprint(body["id"])
+}
+
+// scimEnv points the provider block at h's SCIM API through the
+// environment.
+func (h *testHub) scimEnv() []string {
+	return []string{"DOCKER_SCIM_BASE_URL=" + h.info.SCIMBaseURL, "DOCKER_SCIM_TOKEN=" + h.info.SCIMToken}
+}
+
+// copyExample copies a file of examples/ (its path below it) into the
+// working directory as name.
+func (w *cliWork) copyExample(name string, path ...string) {
+	w.t.Helper()
+	b, err := os.ReadFile(filepath.Join(append([]string{"..", "..", "examples"}, path...)...))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	writeFile(w.t, filepath.Join(w.dir, name), string(b))
 }
 
 // An org of 300 people the IdP created is adopted by examples/adopt-idp-org
@@ -80,55 +105,31 @@ func TestAccAdopt_idpProvisionedOrgIsPureImport(t *testing.T) {
 	t.Parallel()
 	const people = 300
 	h := newHub(t)
-	for i := range people {
-		role := "member"
-		if i%50 == 0 {
-			role = "owner"
-		}
-		h.idpUser(fmt.Sprintf("person%03d@moby.example", i), fmt.Sprintf("00u%06d", i), fmt.Sprintf("Person%d", i), role)
-	}
+	h.idpPeople(people)
 	w := newCLIWork(t, exampleConfig(t, "adopt-idp-org"))
 	w.cliAtLeast(1, 7)
-	env := []string{"DOCKER_SCIM_BASE_URL=" + h.info.SCIMBaseURL, "DOCKER_SCIM_TOKEN=" + h.info.SCIMToken}
-	run := func(args ...string) cliResult {
-		t.Helper()
-		r := w.run(env, args...)
-		if r.err != nil {
-			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), r.err, r.output())
-		}
-		return r
-	}
+	w.env = append(w.env, h.scimEnv()...)
 
-	plan := run("plan", "-no-color", "-input=false").stdout
+	plan := w.mustRun("plan", "-no-color", "-input=false").stdout
 	want := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", people)
 	if !strings.Contains(plan, want) {
 		t.Fatalf("the adoption plan is not a pure import (want %q):\n%s", want, tail(plan, 3000))
 	}
 	patches := h.requestsTo("PATCH /v2/scim/2.0/Users/{id}")
-	run("apply", "-auto-approve", "-no-color", "-input=false")
+	w.mustRun("apply", "-auto-approve", "-no-color", "-input=false")
 	if got := h.requestsTo("PATCH /v2/scim/2.0/Users/{id}"); got != patches {
 		t.Fatalf("adopting sent %d PATCHes", got-patches)
 	}
-	if r := w.run(env, "plan", "-detailed-exitcode", "-no-color", "-input=false"); r.err != nil {
-		t.Fatalf("the plan after adopting is not empty (%v):\n%s", r.err, tail(r.output(), 3000))
-	}
+	w.expectEmptyPlan("after adopting")
 
 	// The IdP renames a person and changes their external id and role: the
 	// configuration does not set those, so they are the IdP's.
 	id := h.userIDs()["person007@moby.example"]
-	if status, body := h.scim(http.MethodPatch, "/Users/"+id, map[string]any{
-		"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
-		"Operations": []map[string]any{
-			{"op": "replace", "path": "name.givenName", "value": "Renamed"},
-			{"op": "replace", "path": "externalId", "value": "00uNEW"},
-			{"op": "replace", "path": "urn:ietf:params:scim:schemas:extension:docker:2.0:User:dockerRole", "value": "editor"},
-		},
-	}); status != http.StatusOK {
-		t.Fatalf("the IdP's PATCH: status %d: %v", status, body)
-	}
-	if r := w.run(env, "plan", "-detailed-exitcode", "-no-color", "-input=false"); r.err != nil {
-		t.Fatalf("the IdP's edits show as drift (%v):\n%s", r.err, tail(r.output(), 3000))
-	}
+	h.patchUser(id,
+		map[string]any{"op": "replace", "path": "name.givenName", "value": "Renamed"},
+		map[string]any{"op": "replace", "path": "externalId", "value": "00uNEW"},
+		map[string]any{"op": "replace", "path": "urn:ietf:params:scim:schemas:extension:docker:2.0:User:dockerRole", "value": "editor"})
+	w.expectEmptyPlan("the IdP's edits show as drift")
 	if u := h.scimUsers()["person000@moby.example"]; fmt.Sprint(u["externalId"]) != "00u000000" {
 		t.Fatalf("an adopted user's externalId is %v", u["externalId"])
 	}

@@ -199,6 +199,19 @@ func (w *cliWork) mustRun(args ...string) cliResult {
 	return r
 }
 
+// stateFileName is the local backend's state file in a working directory.
+const stateFileName = "terraform.tfstate"
+
+// stateFile is the working directory's state file as the CLI left it.
+func (w *cliWork) stateFile() []byte {
+	w.t.Helper()
+	b, err := os.ReadFile(filepath.Join(w.dir, stateFileName))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return b
+}
+
 // stateResources returns the managed resources of the current state, as
 // `show -json` reports them: address → attribute values.
 func (w *cliWork) stateResources() map[string]map[string]any {

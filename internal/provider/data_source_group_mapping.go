@@ -27,16 +27,6 @@ type GroupMappingDataSource struct {
 // NewGroupMappingDataSource returns the docker_group_mapping data source.
 func NewGroupMappingDataSource() datasource.DataSource { return &GroupMappingDataSource{} }
 
-type groupMappingDataModel struct {
-	ID          types.String `tfsdk:"id"`
-	OrgName     types.String `tfsdk:"org_name"`
-	TeamName    types.String `tfsdk:"team_name"`
-	DisplayName types.String `tfsdk:"display_name"`
-	Members     types.Set    `tfsdk:"members"`
-	// MemberUserNames is the same membership by userName (email).
-	MemberUserNames types.Set `tfsdk:"member_user_names"`
-}
-
 // Metadata names the data source.
 func (d *GroupMappingDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_group_mapping"
@@ -90,7 +80,7 @@ func (d *GroupMappingDataSource) Configure(_ context.Context, req datasource.Con
 
 // Read looks the group up by its display name.
 func (d *GroupMappingDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg groupMappingDataModel
+	var cfg groupMappingModel // the resource's attributes, all of them reported
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
+	"github.com/dockerscim/terraform-provider-docker/internal/person"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/validators"
 )
@@ -31,7 +32,8 @@ type SCIMUserDataSource struct {
 // NewSCIMUserDataSource returns the docker_scim_user data source.
 func NewSCIMUserDataSource() datasource.DataSource { return &SCIMUserDataSource{} }
 
-// scimUserDataModel is one user as the data sources report it.
+// scimUserDataModel is one user as the data sources report it. The
+// person's settings are internal/person's, by the same names.
 type scimUserDataModel struct {
 	ID          types.String `tfsdk:"id"`
 	UserName    types.String `tfsdk:"user_name"`
@@ -46,27 +48,28 @@ type scimUserDataModel struct {
 	GroupIDs    types.List   `tfsdk:"group_ids"`
 }
 
+// settings are the model's fields for the person's settings, by index.
+func (m *scimUserDataModel) settings() [person.NumAttrs]*types.String {
+	return [person.NumAttrs]*types.String{
+		person.GivenName: &m.GivenName, person.FamilyName: &m.FamilyName, person.DisplayName: &m.DisplayName,
+		person.ExternalID: &m.ExternalID, person.Role: &m.Role, person.OrgName: &m.OrgName, person.TeamName: &m.TeamName,
+	}
+}
+
 // scimUserDataAttributes are the attributes both user data sources report;
 // lookup names the ones the caller may set.
 func scimUserDataAttributes(lookup bool) map[string]schema.Attribute {
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
-	}
 	attrs := map[string]schema.Attribute{
-		"id":           computed("SCIM id of the user."),
-		"user_name":    computed("The user's email address (SCIM `userName`)."),
-		"given_name":   computed("First name."),
-		"family_name":  computed("Surname."),
-		"external_id":  computed("Identifier of the user in the identity provider."),
-		"display_name": computed("Display name; Docker sets it to the Docker ID unless the IdP sends one."),
-		"active":       schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user is active, and so a member of the organization."},
-		"role":         computed("Role in the organization: `member`, `editor` or `owner`."),
-		"org_name":     computed("Organization set by `dockerOrg`, when any."),
-		"team_name":    computed("Team set by `dockerTeam`, when any."),
+		"id":        schema.StringAttribute{Computed: true, MarkdownDescription: "SCIM id of the user."},
+		"user_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The user's email address (SCIM `userName`)."},
+		"active":    schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user is active, and so a member of the organization."},
 		"group_ids": schema.ListAttribute{
 			Computed: true, ElementType: types.StringType,
 			MarkdownDescription: "SCIM ids of the groups (team mappings) the user belongs to.",
 		},
+	}
+	for i, name := range person.Names {
+		attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: person.Meaning(i)}
 	}
 	if lookup {
 		attrs["id"] = schema.StringAttribute{
@@ -142,7 +145,7 @@ func (d *SCIMUserDataSource) Read(ctx context.Context, req datasource.ReadReques
 		diagnostics.AddClientError(&resp.Diagnostics, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionRead, What: "SCIM user", ID: key}, err)
 		return
 	}
-	m, diags := userDataModel(ctx, user)
+	m, diags := userDataModel(user)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
+	"github.com/dockerscim/terraform-provider-docker/internal/person"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
-	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 )
 
 var _ datasource.DataSourceWithConfigure = &SCIMUsersDataSource{}
@@ -74,7 +74,7 @@ func (d *SCIMUsersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	filter := strings.TrimSpace(cfg.Filter.ValueString())
 	cfg.Users = []scimUserDataModel{}
 	err := client.EachUser(ctx, filter, 0, func(u *scim.User) error {
-		m, diags := userDataModel(ctx, u)
+		m, diags := userDataModel(u)
 		resp.Diagnostics.Append(diags...)
 		cfg.Users = append(cfg.Users, m)
 		return nil
@@ -91,27 +91,24 @@ func (d *SCIMUsersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
 }
 
-// userDataModel maps a SCIM user onto the data sources' model, as
-// docker_scim_user reports it (modelFromUser).
-func userDataModel(ctx context.Context, u *scim.User) (scimUserDataModel, diag.Diagnostics) {
-	r := modelFromUser(u, &scimUserModel{})
-	str := func(s tfproto.Str) types.String { return stringOrNull(s.Value()) }
+// userDataModel maps a SCIM user onto the data sources' model: the
+// person's settings as internal/person reads them, as docker_scim_user
+// reports them.
+func userDataModel(u *scim.User) (scimUserDataModel, diag.Diagnostics) {
+	p := person.FromUser(u)
 	groups := make([]attr.Value, 0, len(u.Groups))
 	for _, g := range u.Groups {
 		groups = append(groups, types.StringValue(g.Value))
 	}
 	groupIDs, diags := types.ListValue(types.StringType, groups)
-	return scimUserDataModel{
-		ID:          str(r.ID),
-		UserName:    types.StringValue(u.UserName),
-		GivenName:   str(r.IdPOwned[idpGivenName]),
-		FamilyName:  str(r.IdPOwned[idpFamilyName]),
-		ExternalID:  str(r.IdPOwned[idpExternalID]),
-		DisplayName: str(r.IdPOwned[idpDisplayName]),
-		Active:      types.BoolValue(r.Active.V),
-		Role:        str(r.IdPOwned[idpRole]),
-		OrgName:     str(r.IdPOwned[idpOrgName]),
-		TeamName:    str(r.IdPOwned[idpTeamName]),
-		GroupIDs:    groupIDs,
-	}, diags
+	m := scimUserDataModel{
+		ID:       stringOrNull(u.ID),
+		UserName: types.StringValue(u.UserName),
+		Active:   types.BoolValue(p.Active.V),
+		GroupIDs: groupIDs,
+	}
+	for i, f := range m.settings() {
+		*f = stringOrNull(p.Attrs[i].Value())
+	}
+	return m, diags
 }

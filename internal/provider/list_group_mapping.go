@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/dockerscim/terraform-provider-docker/internal/diagnostics"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/snapshot"
 	"github.com/dockerscim/terraform-provider-docker/internal/validators"
@@ -89,7 +88,7 @@ func (r *GroupMappingListResource) List(ctx context.Context, req list.ListReques
 	// a few pages at most.
 	org := strings.ToLower(cfg.OrgName.ValueString())
 	stream.Results = func(push func(list.ListResult) bool) {
-		var sent int64
+		send := pushUpTo(push, req.Limit)
 		usersListed := false
 		err := client.EachGroup(ctx, "", req.IncludeResource, listPageSize(req.Limit), func(g *scim.Group) error {
 			gOrg, team, ok := splitGroupDisplayName(g.DisplayName)
@@ -113,18 +112,9 @@ func (r *GroupMappingListResource) List(ctx context.Context, req list.ListReques
 				result.Diagnostics.Append(d...)
 				result.Diagnostics.Append(result.Resource.Set(ctx, m)...)
 			}
-			if !push(result) {
-				return errListDone
-			}
-			if sent++; req.Limit > 0 && sent >= req.Limit {
-				return errListDone
-			}
-			return nil
+			return send(result)
 		})
-		if err != nil && !errors.Is(err, errListDone) {
-			var diags diag.Diagnostics
-			diagnostics.AddClientError(&diags, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionList,
-				What: "SCIM groups"}, err)
+		if diags := listFailure(err, "SCIM groups", ""); diags.HasError() {
 			push(list.ListResult{Diagnostics: diags})
 		}
 	}

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net/http"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -37,21 +36,20 @@ func (h *testHub) idpGroup(name string, memberIDs ...string) string {
 	for _, id := range memberIDs {
 		members = append(members, map[string]string{"value": id})
 	}
-	status, body := h.scim(http.MethodPost, "/Groups", map[string]any{
+	return h.scimCreate("/Groups", map[string]any{
 		"schemas":     []string{"urn:ietf:params:scim:schemas:core:2.0:Group"},
 		"displayName": name,
 		"members":     members,
 	})
-	if status != http.StatusCreated {
-		h.t.Fatalf("creating group %s as the IdP: status %d: %v", name, status, body)
-	}
-	return fmt.Sprint(body["id"])
 }
 
 func byTeam(org, team string) queryfilter.QueryFilter {
-	return queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
-		"org_name": knownvalue.StringExact(org), "team_name": knownvalue.StringExact(team),
-	})
+	return queryfilter.ByResourceIdentity(teamIdentity(org, team))
+}
+
+// teamIdentity is the identity of team team of org org.
+func teamIdentity(org, team string) map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{"org_name": knownvalue.StringExact(org), "team_name": knownvalue.StringExact(team)}
 }
 
 // The docker_group_mapping list resource lists every "org:team" group of
@@ -110,18 +108,10 @@ list "docker_group_mapping" "moby" {
 					querycheck.ExpectLength("docker_group_mapping.all", mobyTeams+2),
 					querycheck.ExpectLength("docker_group_mapping.whale", 2),
 					querycheck.ExpectLength("docker_group_mapping.moby", mobyTeams),
-					querycheck.ExpectIdentity("docker_group_mapping.all", map[string]knownvalue.Check{
-						"org_name": knownvalue.StringExact("moby"), "team_name": knownvalue.StringExact("team-204"),
-					}),
-					querycheck.ExpectIdentity("docker_group_mapping.whale", map[string]knownvalue.Check{
-						"org_name": knownvalue.StringExact("whale"), "team_name": knownvalue.StringExact("crew-2"),
-					}),
-					querycheck.ExpectNoIdentity("docker_group_mapping.whale", map[string]knownvalue.Check{
-						"org_name": knownvalue.StringExact("moby"), "team_name": knownvalue.StringExact("team-000"),
-					}),
-					querycheck.ExpectNoIdentity("docker_group_mapping.moby", map[string]knownvalue.Check{
-						"org_name": knownvalue.StringExact("whale"), "team_name": knownvalue.StringExact("crew-1"),
-					}),
+					querycheck.ExpectIdentity("docker_group_mapping.all", teamIdentity("moby", "team-204")),
+					querycheck.ExpectIdentity("docker_group_mapping.whale", teamIdentity("whale", "crew-2")),
+					querycheck.ExpectNoIdentity("docker_group_mapping.whale", teamIdentity("moby", "team-000")),
+					querycheck.ExpectNoIdentity("docker_group_mapping.moby", teamIdentity("whale", "crew-1")),
 					querycheck.ExpectResourceDisplayName("docker_group_mapping.all", byTeam("moby", "team-000"),
 						knownvalue.StringExact("moby:team-000")),
 					querycheck.ExpectResourceKnownValues("docker_group_mapping.all", byTeam("moby", "team-000"), []querycheck.KnownValueCheck{

@@ -84,20 +84,11 @@ func (s *scimUserServer) ListResource(ctx context.Context, req *tfprotov6.ListRe
 		return listError(tfproto.FromFramework(diags)), nil
 	}
 	return &tfprotov6.ListResourceServerStream{Results: func(push func(tfprotov6.ListResourceResult) bool) {
-		var sent int64
+		send := pushUpTo(push, req.Limit)
 		err := client.EachUser(ctx, filter, listPageSize(req.Limit), func(u *scim.User) error {
-			if !push(scimUserListResult(u, req.IncludeResource)) {
-				return errListDone
-			}
-			if sent++; req.Limit > 0 && sent >= req.Limit {
-				return errListDone
-			}
-			return nil
+			return send(scimUserListResult(u, req.IncludeResource))
 		})
-		if err != nil && !errors.Is(err, errListDone) {
-			var diags diag.Diagnostics
-			diagnostics.AddClientError(&diags, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionList,
-				What: "SCIM users with filter", ID: filter}, err)
+		if diags := listFailure(err, "SCIM users with filter", filter); diags.HasError() {
 			push(tfprotov6.ListResourceResult{Diagnostics: tfproto.FromFramework(diags)})
 		}
 	}}, nil
@@ -133,7 +124,7 @@ func userListFilter(filter tfproto.Str, active tfproto.Bool) string {
 // GenerateResourceConfig writes the configuration of an imported user as
 // examples/adopt-idp-org does: user_name, and active only for a
 // deactivated user. The attributes the identity provider may set are left
-// out, so that they stay the IdP's (see idpOwnedAttributes), and so are the
+// out, so that they stay the IdP's (see scimUserModel.IdPOwned), and so are the
 // Terraform-only settings, which keep their defaults. Terraform 1.14 and
 // later call it for `-generate-config-out`, from `plan` or `query`.
 func (s *scimUserServer) GenerateResourceConfig(_ context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
@@ -159,6 +150,32 @@ func (s *scimUserServer) GenerateResourceConfig(_ context.Context, req *tfprotov
 
 // errListDone ends a listing early: the CLI has what it asked for.
 var errListDone = errors.New("listing done")
+
+// pushUpTo is push for a listing of at most limit results (0: no limit):
+// it returns errListDone, which ends the listing, once the CLI stops
+// reading or has limit results.
+func pushUpTo[R any](push func(R) bool, limit int64) func(R) error {
+	var sent int64
+	return func(r R) error {
+		if !push(r) {
+			return errListDone
+		}
+		if sent++; limit > 0 && sent >= limit {
+			return errListDone
+		}
+		return nil
+	}
+}
+
+// listFailure is the diagnostic of a SCIM listing (of what, id) that
+// failed with err; none when it ended because it was done.
+func listFailure(err error, what, id string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if err != nil && !errors.Is(err, errListDone) {
+		diagnostics.AddClientError(&diags, diagnostics.Call{API: diagnostics.SCIM, Action: diagnostics.ActionList, What: what, ID: id}, err)
+	}
+	return diags
+}
 
 // listPageSize asks for pages of no more than the block's limit (100
 // unless it says otherwise), which the server may cap further; 0 leaves

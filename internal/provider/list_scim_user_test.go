@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net/http"
 	"regexp"
 	"testing"
 
@@ -23,18 +22,17 @@ var nonEmpty = regexp.MustCompile(`.`)
 // setActive activates or deactivates a SCIM user as an IdP would.
 func (h *testHub) setActive(id string, active bool) {
 	h.t.Helper()
-	status, body := h.scim(http.MethodPatch, "/Users/"+id, map[string]any{
-		"schemas":    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
-		"Operations": []map[string]any{{"op": "replace", "path": "active", "value": active}},
-	})
-	if status != http.StatusOK {
-		h.t.Fatalf("setting active=%t on %s: status %d: %v", active, id, status, body)
-	}
+	h.patchUser(id, map[string]any{"op": "replace", "path": "active", "value": active})
+}
+
+// userIdentity is the identity of the person with user_name email.
+func userIdentity(email string) map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{"user_name": knownvalue.StringExact(email)}
 }
 
 // byUser selects the result for one person by identity.
 func byUser(email string) queryfilter.QueryFilter {
-	return queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"user_name": knownvalue.StringExact(email)})
+	return queryfilter.ByResourceIdentity(userIdentity(email))
 }
 
 // The docker_scim_user list resource lists every user of the connection,
@@ -118,27 +116,13 @@ list "docker_scim_user" "first_five" {
 					querycheck.ExpectLength("docker_scim_user.filtered", 9), // person000–009 but the inactive person003
 					querycheck.ExpectLength("docker_scim_user.first_five", 5),
 					querycheck.ExpectLength("docker_scim_user.domain", people), // a filter over two pages
-					querycheck.ExpectIdentity("docker_scim_user.domain", map[string]knownvalue.Check{
-						"user_name": knownvalue.StringExact("person208@moby.example"),
-					}),
-					querycheck.ExpectIdentity("docker_scim_user.all", map[string]knownvalue.Check{
-						"user_name": knownvalue.StringExact("person007@moby.example"),
-					}),
-					querycheck.ExpectIdentity("docker_scim_user.all", map[string]knownvalue.Check{
-						"user_name": knownvalue.StringExact("person209@moby.example"),
-					}),
-					querycheck.ExpectIdentity("docker_scim_user.filtered", map[string]knownvalue.Check{
-						"user_name": knownvalue.StringExact("person009@moby.example"),
-					}),
-					querycheck.ExpectNoIdentity("docker_scim_user.filtered", map[string]knownvalue.Check{
-						"user_name": knownvalue.StringExact("person003@moby.example"),
-					}),
-					querycheck.ExpectNoIdentity("docker_scim_user.active", map[string]knownvalue.Check{
-						"user_name": knownvalue.StringExact("person013@moby.example"),
-					}),
-					querycheck.ExpectIdentity("docker_scim_user.inactive", map[string]knownvalue.Check{
-						"user_name": knownvalue.StringExact("person013@moby.example"),
-					}),
+					querycheck.ExpectIdentity("docker_scim_user.domain", userIdentity("person208@moby.example")),
+					querycheck.ExpectIdentity("docker_scim_user.all", userIdentity("person007@moby.example")),
+					querycheck.ExpectIdentity("docker_scim_user.all", userIdentity("person209@moby.example")),
+					querycheck.ExpectIdentity("docker_scim_user.filtered", userIdentity("person009@moby.example")),
+					querycheck.ExpectNoIdentity("docker_scim_user.filtered", userIdentity("person003@moby.example")),
+					querycheck.ExpectNoIdentity("docker_scim_user.active", userIdentity("person013@moby.example")),
+					querycheck.ExpectIdentity("docker_scim_user.inactive", userIdentity("person013@moby.example")),
 					querycheck.ExpectResourceDisplayName("docker_scim_user.all", byUser("person007@moby.example"),
 						knownvalue.StringExact("Person007@moby.example")),
 					querycheck.ExpectResourceDisplayName("docker_scim_user.all", byUser("person150@moby.example"),

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/dockerscim/terraform-provider-docker/internal/person"
 	"github.com/dockerscim/terraform-provider-docker/internal/roster"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 )
@@ -79,7 +80,7 @@ func TestSCIMUserListResourceThroughMux(t *testing.T) {
 		}
 		state, err := decodeSCIMUser(r.Resource)
 		if err != nil || state == nil || state.UserName.V != r.DisplayName || !state.Active.V ||
-			state.IdPOwned[idpExternalID].V == "" || state.OnDestroy.V != onDestroyDelete {
+			state.IdPOwned[person.ExternalID].V == "" || state.OnDestroy.V != onDestroyDelete {
 			t.Errorf("%s: resource %+v (%v)", r.DisplayName, state, err)
 		}
 	}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -111,11 +109,7 @@ func TestAccOutage_everyAnswer503(t *testing.T) {
 	h := newHub(t)
 	w := newCLIWork(t, outageConfig(h.info.SCIMBaseURL, h.info.SCIMToken))
 	w.mustRun("apply", "-auto-approve", "-no-color", "-input=false")
-	statePath := filepath.Join(w.dir, "terraform.tfstate")
-	state, err := os.ReadFile(statePath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	state := w.stateFile()
 
 	setFaults(t, h, map[string]any{"fail_every": 1})
 	before := h.mockRequests()
@@ -124,9 +118,8 @@ func TestAccOutage_everyAnswer503(t *testing.T) {
 		t.Fatalf("plan with every answer a 503 succeeded:\n%s", r.output())
 	}
 	checkExplainedOnce(t, r.output(), "while requests kept failing")
-	after, err := os.ReadFile(statePath)
-	if err != nil || !bytes.Equal(state, after) {
-		t.Fatalf("the failed plan changed the state (%v)", err)
+	if !bytes.Equal(w.stateFile(), state) {
+		t.Fatal("the failed plan changed the state")
 	}
 	// 3 GETs and the listing retry until the window (2 minutes) passes,
 	// each at most ~13 times at the jittered waits; then every Read fails

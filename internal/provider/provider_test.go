@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/dockerscim/terraform-provider-docker/internal/mockhub"
 )
@@ -24,6 +25,12 @@ import (
 // terraform-plugin-testing drives, through the same server main.go serves.
 var protoV6 = map[string]func() (tfprotov6.ProviderServer, error){
 	"docker": func() (tfprotov6.ProviderServer, error) { return NewServer("test"), nil },
+}
+
+// importStep is a step that imports the resource at addr again, with an
+// import block of kind.
+func importStep(addr string, kind resource.ImportStateKind) resource.TestStep {
+	return resource.TestStep{ResourceName: addr, ImportState: true, ImportStateKind: kind}
 }
 
 func TestMain(m *testing.M) {
@@ -100,6 +107,27 @@ provider "docker" {
   password = %q
 }
 `, h.info.HubURL, h.info.Username, h.info.Password)
+}
+
+// scimCreate creates a SCIM object outside Terraform, POSTing body to
+// path (/Users or /Groups), and returns its id; the test fails unless it
+// is created.
+func (h *testHub) scimCreate(path string, body map[string]any) string {
+	h.t.Helper()
+	status, answer := h.scim(http.MethodPost, path, body)
+	if status != http.StatusCreated {
+		h.t.Fatalf("POST %s %v: status %d: %v", path, body, status, answer)
+	}
+	return fmt.Sprint(answer["id"])
+}
+
+// seedUser creates an active user email outside Terraform, with nothing
+// else set, and returns its id.
+func (h *testHub) seedUser(email string) string {
+	h.t.Helper()
+	return h.scimCreate("/Users", map[string]any{
+		"schemas": []string{"urn:ietf:params:scim:schemas:core:2.0:User"}, "userName": email, "active": true,
+	})
 }
 
 // scim calls the SCIM API directly, as an IdP or an admin outside Terraform would.

@@ -20,34 +20,16 @@ func TestAccQuery_generateConfigAdoptsIdPOrg(t *testing.T) {
 	w := newCLIWork(t, exampleConfig(t, "adopt-with-query"))
 	w.cliAtLeast(1, 14)
 	h := newHub(t)
-	for i := range people {
-		role := "member"
-		if i%50 == 0 {
-			role = "owner"
-		}
-		h.idpUser(fmt.Sprintf("person%03d@moby.example", i), fmt.Sprintf("00u%06d", i), fmt.Sprintf("Person%d", i), role)
-	}
+	h.idpPeople(people)
 	// Offboarded by the IdP: not adopted.
 	for _, email := range []string{"left1@moby.example", "left2@moby.example"} {
 		h.setActive(h.idpUser(email, "00u"+email[:5], "Left", "member"), false)
 	}
-	query, err := os.ReadFile(filepath.Join("..", "..", "examples", "adopt-with-query", "people.tfquery.hcl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(w.dir, "people.tfquery.hcl"), string(query))
-	env := []string{"DOCKER_SCIM_BASE_URL=" + h.info.SCIMBaseURL, "DOCKER_SCIM_TOKEN=" + h.info.SCIMToken}
-	run := func(args ...string) cliResult {
-		t.Helper()
-		r := w.run(env, args...)
-		if r.err != nil {
-			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), r.err, tail(r.output(), 3000))
-		}
-		return r
-	}
+	w.copyExample("people.tfquery.hcl", "adopt-with-query", "people.tfquery.hcl")
+	w.env = append(w.env, h.scimEnv()...)
 
 	lists, single := h.requestsTo("GET /v2/scim/2.0/Users"), h.requestsTo("GET /v2/scim/2.0/Users/{id}")
-	run("query", "-generate-config-out=people.tf", "-no-color")
+	w.mustRun("query", "-generate-config-out=people.tf", "-no-color")
 	if got := h.requestsTo("GET /v2/scim/2.0/Users/{id}") - single; got != 0 {
 		t.Fatalf("the query sent %d GETs of single users, want none", got)
 	}
@@ -75,7 +57,7 @@ func TestAccQuery_generateConfigAdoptsIdPOrg(t *testing.T) {
 	}
 
 	lists, single = h.requestsTo("GET /v2/scim/2.0/Users"), h.requestsTo("GET /v2/scim/2.0/Users/{id}")
-	plan := run("plan", "-no-color", "-input=false").stdout
+	plan := w.mustRun("plan", "-no-color", "-input=false").stdout
 	want := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", people)
 	if !strings.Contains(plan, want) {
 		t.Fatalf("the adoption plan is not a pure import (want %q):\n%s", want, tail(plan, 3000))
@@ -86,29 +68,19 @@ func TestAccQuery_generateConfigAdoptsIdPOrg(t *testing.T) {
 		t.Fatalf("the adoption plan sent %d list or filter requests and %d GETs of single users, want at most 8 and 3", got, gets)
 	}
 	writes := h.scimWrites()
-	run("apply", "-auto-approve", "-no-color", "-input=false")
+	w.mustRun("apply", "-auto-approve", "-no-color", "-input=false")
 	if got := h.scimWrites() - writes; got != 0 {
 		t.Fatalf("adopting sent %d SCIM writes", got)
 	}
-	if r := w.run(env, "plan", "-detailed-exitcode", "-no-color", "-input=false"); r.err != nil {
-		t.Fatalf("the plan after adopting is not empty (%v):\n%s", r.err, tail(r.output(), 3000))
-	}
+	w.expectEmptyPlan("after adopting")
 
 	// The IdP changes a role and an external id: the generated
 	// configuration does not set them, so they are the IdP's.
 	id := h.userIDs()["person007@moby.example"]
-	if status, body := h.scim(http.MethodPatch, "/Users/"+id, map[string]any{
-		"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
-		"Operations": []map[string]any{
-			{"op": "replace", "path": "externalId", "value": "00uNEW"},
-			{"op": "replace", "path": "urn:ietf:params:scim:schemas:extension:docker:2.0:User:dockerRole", "value": "editor"},
-		},
-	}); status != http.StatusOK {
-		t.Fatalf("the IdP's PATCH: status %d: %v", status, body)
-	}
-	if r := w.run(env, "plan", "-detailed-exitcode", "-no-color", "-input=false"); r.err != nil {
-		t.Fatalf("the IdP's edits show as drift (%v):\n%s", r.err, tail(r.output(), 3000))
-	}
+	h.patchUser(id,
+		map[string]any{"op": "replace", "path": "externalId", "value": "00uNEW"},
+		map[string]any{"op": "replace", "path": "urn:ietf:params:scim:schemas:extension:docker:2.0:User:dockerRole", "value": "editor"})
+	w.expectEmptyPlan("the IdP's edits show as drift")
 }
 
 // The teams an IdP pushes are adopted with the registry example of the
@@ -126,22 +98,10 @@ func TestAccQuery_generateConfigAdoptsTeams(t *testing.T) {
 	backend := h.idpGroup("moby:backend", ada, bob)
 	h.idpGroup("moby:frontend", bob)
 	h.idpGroup("moby:empty")
-	query, err := os.ReadFile(filepath.Join("..", "..", "examples", "list-resources", "docker_group_mapping", "list-resource.tfquery.hcl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(w.dir, "teams.tfquery.hcl"), string(query))
-	env := []string{"DOCKER_SCIM_BASE_URL=" + h.info.SCIMBaseURL, "DOCKER_SCIM_TOKEN=" + h.info.SCIMToken}
-	run := func(args ...string) cliResult {
-		t.Helper()
-		r := w.run(env, args...)
-		if r.err != nil {
-			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), r.err, tail(r.output(), 3000))
-		}
-		return r
-	}
+	w.copyExample("teams.tfquery.hcl", "list-resources", "docker_group_mapping", "list-resource.tfquery.hcl")
+	w.env = append(w.env, h.scimEnv()...)
 
-	out := run("query", "-generate-config-out=teams.tf", "-no-color").stdout
+	out := w.mustRun("query", "-generate-config-out=teams.tf", "-no-color").stdout
 	for _, team := range []string{"moby:backend", "moby:frontend", "moby:empty"} {
 		if !strings.Contains(out, team) {
 			t.Fatalf("the query does not list %s:\n%s", team, out)
@@ -155,11 +115,11 @@ func TestAccQuery_generateConfigAdoptsTeams(t *testing.T) {
 	if n := strings.Count(generated, `resource "docker_group_mapping"`); n != 3 || strings.Contains(generated, "member") {
 		t.Fatalf("generated %d mappings, want 3 without membership:\n%s", n, generated)
 	}
-	if plan := run("plan", "-no-color", "-input=false").stdout; !strings.Contains(plan, "Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.") {
+	if plan := w.mustRun("plan", "-no-color", "-input=false").stdout; !strings.Contains(plan, "Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.") {
 		t.Fatalf("the adoption plan is not a pure import:\n%s", tail(plan, 3000))
 	}
 	writes := h.scimWrites()
-	run("apply", "-auto-approve", "-no-color", "-input=false")
+	w.mustRun("apply", "-auto-approve", "-no-color", "-input=false")
 	if got := h.scimWrites() - writes; got != 0 {
 		t.Fatalf("adopting sent %d SCIM writes", got)
 	}
@@ -170,7 +130,5 @@ func TestAccQuery_generateConfigAdoptsTeams(t *testing.T) {
 	}); status/100 != 2 {
 		t.Fatalf("the IdP's PATCH: status %d: %v", status, body)
 	}
-	if r := w.run(env, "plan", "-detailed-exitcode", "-no-color", "-input=false"); r.err != nil {
-		t.Fatalf("the plan after adopting the teams is not empty (%v):\n%s", r.err, tail(r.output(), 3000))
-	}
+	w.expectEmptyPlan("after adopting the teams")
 }

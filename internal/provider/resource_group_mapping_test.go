@@ -600,46 +600,25 @@ func TestAccGroupMapping_importByIdentity(t *testing.T) {
 			{
 				Config: gmNamesConfig(h, "ident", "a", "b"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
-						"org_name":  knownvalue.StringExact("moby"),
-						"team_name": knownvalue.StringExact("ident"),
-					}),
+					statecheck.ExpectIdentity(addr, teamIdentity("moby", "ident")),
 				},
 			},
-			{
-				ResourceName:    addr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
+			importStep(addr, resource.ImportBlockWithResourceIdentity),
 			{
 				// The identity follows a rename.
 				Config: gmNamesConfig(h, "ident-renamed", "a", "b"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
-						"org_name":  knownvalue.StringExact("moby"),
-						"team_name": knownvalue.StringExact("ident-renamed"),
-					}),
+					statecheck.ExpectIdentity(addr, teamIdentity("moby", "ident-renamed")),
 				},
 			},
-			{
-				ResourceName:    addr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
+			importStep(addr, resource.ImportBlockWithResourceIdentity),
 		},
 	})
 }
 
 func TestAccGroupMapping_createConflictNamesImport(t *testing.T) {
 	h := newHub(t)
-	status, body := h.scim(http.MethodPost, "/Groups", map[string]any{
-		"schemas":     []string{"urn:ietf:params:scim:schemas:core:2.0:Group"},
-		"displayName": "moby:taken",
-	})
-	if status != http.StatusCreated {
-		t.Fatalf("seeding group: %d %v", status, body)
-	}
-	id := body["id"].(string)
+	id := h.idpGroup("moby:taken")
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
@@ -720,15 +699,7 @@ func TestAccGroupMapping_largeGroup(t *testing.T) {
 	const total = 251
 	ids := make([]string, total)
 	for i := range ids {
-		status, body := h.scim(http.MethodPost, "/Users", map[string]any{
-			"schemas":  []string{"urn:ietf:params:scim:schemas:core:2.0:User"},
-			"userName": fmt.Sprintf("bulk%03d@moby.example", i),
-			"active":   true,
-		})
-		if status != http.StatusCreated {
-			t.Fatalf("seeding user %d: %d %v", i, status, body)
-		}
-		ids[i] = body["id"].(string)
+		ids[i] = h.seedUser(fmt.Sprintf("bulk%03d@moby.example", i))
 	}
 	config := func(members []string) string {
 		b, _ := json.Marshal(members)
@@ -1037,22 +1008,9 @@ func gmSeedOutside(t *testing.T, h *testHub) map[string]string {
 	t.Helper()
 	ids := map[string]string{}
 	for _, l := range []string{"a", "b", "c"} {
-		status, body := h.scim(http.MethodPost, "/Users", map[string]any{
-			"schemas": []string{"urn:ietf:params:scim:schemas:core:2.0:User"}, "userName": gmEmails[l], "active": true,
-		})
-		if status != http.StatusCreated {
-			t.Fatalf("seeding user %s: %d %v", gmEmails[l], status, body)
-		}
-		ids[l] = body["id"].(string)
+		ids[l] = h.seedUser(gmEmails[l])
 	}
-	status, body := h.scim(http.MethodPost, "/Groups", map[string]any{
-		"schemas":     []string{"urn:ietf:params:scim:schemas:core:2.0:Group"},
-		"displayName": "moby:backend",
-		"members":     []map[string]any{{"value": ids["a"]}, {"value": ids["b"]}},
-	})
-	if status != http.StatusCreated {
-		t.Fatalf("seeding group: %d %v", status, body)
-	}
+	h.idpGroup("moby:backend", ids["a"], ids["b"])
 	return ids
 }
 

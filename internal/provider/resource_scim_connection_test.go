@@ -211,15 +211,19 @@ func TestAccSCIMConnection_lifecycle(t *testing.T) {
 					},
 				),
 			},
-			{
-				ResourceName:            "docker_scim_connection.c",
-				ImportState:             true,
-				ImportStateId:           "org/moby/" + connOrgID,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"token", "rotation_triggers"},
-			},
+			connImportStep("org/moby/" + connOrgID),
 		},
 	})
+}
+
+// connImportStep imports docker_scim_connection.c by id and checks it
+// against state, but for what an import cannot know: the token (Docker
+// shows it only when issued) and rotation_triggers (configuration only).
+func connImportStep(id string) resource.TestStep {
+	return resource.TestStep{
+		ResourceName: "docker_scim_connection.c", ImportState: true, ImportStateId: id,
+		ImportStateVerify: true, ImportStateVerifyIgnore: []string{"token", "rotation_triggers"},
+	}
 }
 
 func TestAccSCIMConnection_companyDriftAndImport(t *testing.T) {
@@ -255,13 +259,7 @@ func TestAccSCIMConnection_companyDriftAndImport(t *testing.T) {
 					},
 				),
 			},
-			{
-				ResourceName:            "docker_scim_connection.c",
-				ImportState:             true,
-				ImportStateId:           "company/moby-inc/" + connCompanyID,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"token", "rotation_triggers"},
-			},
+			connImportStep("company/moby-inc/" + connCompanyID),
 			{
 				// An owner disables SCIM in the Admin Console: the plan
 				// enables it again.
@@ -319,21 +317,9 @@ resource "docker_scim_connection" "co" {
 					}),
 				},
 			},
-			{
-				ResourceName:    "docker_scim_connection.c",
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-			{
-				ResourceName:    "docker_scim_connection.co",
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-			{
-				ResourceName:    "docker_scim_connection.c",
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-			},
+			importStep("docker_scim_connection.c", resource.ImportBlockWithResourceIdentity),
+			importStep("docker_scim_connection.co", resource.ImportBlockWithResourceIdentity),
+			importStep("docker_scim_connection.c", resource.ImportBlockWithID),
 		},
 	})
 }
@@ -474,24 +460,7 @@ func TestAccSCIMConnection_planTimeValidation(t *testing.T) {
 // through an aliased provider configured from the connection, in one apply:
 // the shape of examples/bootstrap.
 func bootstrapConfig(h *testHub) string {
-	return fmt.Sprintf(`
-provider "docker" {
-  host     = %q
-  username = %q
-  password = %q
-}
-
-resource "docker_scim_connection" "okta" {
-  org_name          = "moby"
-  sso_connection_id = %q
-}
-
-provider "docker" {
-  alias         = "scim"
-  scim_base_url = docker_scim_connection.okta.base_url
-  scim_token    = docker_scim_connection.okta.token
-}
-
+	return h.hubProvider() + connectionWithProviderHCL("okta", "moby", connOrgID, "scim") + `
 resource "docker_scim_user" "ada" {
   provider  = docker.scim
   user_name = "ada@moby.example"
@@ -509,7 +478,25 @@ resource "docker_group_mapping" "platform" {
   team_name = "platform"
   members   = [docker_scim_user.ada.id, docker_scim_user.grace.id]
 }
-`, h.info.HubURL, h.info.Username, h.info.Password, connOrgID)
+`
+}
+
+// connectionWithProviderHCL is the bootstrap layout's first half: a
+// docker_scim_connection name enabling SCIM on org's connection connID,
+// and a provider block aliased alias that provisions through it.
+func connectionWithProviderHCL(name, org, connID, alias string) string {
+	return fmt.Sprintf(`
+resource "docker_scim_connection" %[1]q {
+  org_name          = %[2]q
+  sso_connection_id = %[3]q
+}
+
+provider "docker" {
+  alias         = %[4]q
+  scim_base_url = docker_scim_connection.%[1]s.base_url
+  scim_token    = docker_scim_connection.%[1]s.token
+}
+`, name, org, connID, alias)
 }
 
 // bootstrapTeardownConfig keeps the aliased provider but drops the users.

@@ -95,7 +95,7 @@ func scimUserSchema() *tfprotov6.Schema {
 				"when a person is unassigned."},
 	}
 	attrs = append(attrs, person.SchemaAttributes(func(i int) string {
-		if i == idpTeamName {
+		if i == person.TeamName {
 			return "To manage a team's whole membership, use `docker_group_mapping` instead."
 		}
 		return ""
@@ -319,30 +319,30 @@ func configBytes(dv *tfprotov6.DynamicValue) []byte {
 	return dv.JSON
 }
 
-// planIdPOwned plans the attributes in idpOwnedAttributes that the
+// planIdPOwned plans the person's settings (person.Names) that the
 // configuration does not set. On create, Docker's defaults: nothing, role
 // member, and a display_name Docker picks. On update, what the server
 // holds (Terraform proposes the prior value), unless the configuration set
 // it last time: then its removal.
 func planIdPOwned(planned, config, prior *scimUserModel, priorPrivate []byte) {
-	var configured *[numIdPOwned]bool // read from private state on first need
-	for i := range idpOwnedAttributes {
+	var configured *person.Configured // read from private state on first need
+	for i := range person.Names {
 		if !config.IdPOwned[i].Null {
 			continue
 		}
 		if prior != nil {
 			if configured == nil {
-				c := configuredAttributes(tfproto.DecodePrivate(priorPrivate))
+				c := person.ReadConfigured(tfproto.DecodePrivate(priorPrivate))
 				configured = &c
 			}
-			if !configured[i] {
+			if !configured.Has(i) {
 				continue
 			}
 		}
 		switch i {
-		case idpDisplayName:
+		case person.DisplayName:
 			planned.IdPOwned[i] = tfproto.UnknownStr()
-		case idpRole:
+		case person.Role:
 			planned.IdPOwned[i] = tfproto.Known("member")
 		default:
 			planned.IdPOwned[i] = tfproto.NullStr()
@@ -403,7 +403,7 @@ func (s *scimUserServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 			// configuration does not set, keeps its planned value until
 			// the next refresh reports it.
 			newState.keepPlanned(planned)
-			rememberConfigured(private, config)
+			person.WriteConfigured(private, person.ConfiguredIn(&person.Person{Attrs: config.IdPOwned}))
 			rememberWrite(private, saved)
 		}
 		tidyUserPrivate(data, private)
@@ -644,7 +644,7 @@ func answeredUser(err error) *scim.User {
 func addUserWriteError(diags *diag.Diagnostics, action diagnostics.Action, plan *scimUserModel, err error) {
 	call := diagnostics.Call{API: diagnostics.SCIM, Action: action, What: "SCIM user", ID: plan.UserName.Value()}
 	if scim.IsOrgOutOfScope(err) && diagnostics.AddOrgNotProvisioned(diags, path.Root("org_name"), "org_name",
-		plan.IdPOwned[idpOrgName].Value(), call, err) {
+		plan.IdPOwned[person.OrgName].Value(), call, err) {
 		return
 	}
 	diagnostics.AddClientError(diags, call, err)

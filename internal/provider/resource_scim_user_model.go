@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -15,33 +14,18 @@ import (
 // The values of docker_scim_user as plain Go types, and their conversion
 // to and from the protocol and the SCIM client (see resource_scim_user.go).
 
-// The attributes of docker_scim_user that the identity provider may own
-// are a person's settings (internal/person), by the same index as in
-// docker_scim_roster: one list, one mapping to and from a SCIM user.
-const (
-	idpGivenName   = person.GivenName
-	idpFamilyName  = person.FamilyName
-	idpDisplayName = person.DisplayName
-	idpExternalID  = person.ExternalID
-	idpRole        = person.Role
-	idpOrgName     = person.OrgName
-	idpTeamName    = person.TeamName
-	numIdPOwned    = person.NumAttrs
-)
-
-// idpOwnedAttributes may be set by the identity provider as well as by the
-// configuration. One that the configuration does not set is not managed:
-// Terraform neither strips nor resets it, reports what the server holds,
-// and a change the IdP makes to it is not drift. One that the configuration
-// stops setting is given back: removed on the server (role and
-// display_name go back to Docker's defaults).
-var idpOwnedAttributes = person.Names
-
 // scimUserModel is one docker_scim_user: configuration, plan or state.
 type scimUserModel struct {
-	ID        tfproto.Str
-	UserName  tfproto.Str
-	IdPOwned  [numIdPOwned]tfproto.Str
+	ID       tfproto.Str
+	UserName tfproto.Str
+	// IdPOwned are the person's settings (internal/person, by its index,
+	// as in docker_scim_roster), which the identity provider may set as
+	// well as the configuration. One the configuration does not set is not
+	// managed: Terraform neither strips nor resets it, reports what the
+	// server holds, and a change the IdP makes to it is not drift. One the
+	// configuration stops setting is given back: removed on the server
+	// (role and display_name go back to Docker's defaults).
+	IdPOwned  [person.NumAttrs]tfproto.Str
 	Active    tfproto.Bool
 	Adopt     tfproto.Bool
 	OnDestroy tfproto.Str
@@ -53,7 +37,7 @@ var (
 			"id": tftypes.String, "user_name": tftypes.String, "on_destroy": tftypes.String,
 			"active": tftypes.Bool, "adopt_existing": tftypes.Bool,
 		}}
-		for _, name := range idpOwnedAttributes {
+		for _, name := range person.Names {
 			t.AttributeTypes[name] = tftypes.String
 		}
 		return t
@@ -75,7 +59,7 @@ func decodeSCIMUser(dv *tfprotov6.DynamicValue) (*scimUserModel, error) {
 		Adopt:     tfproto.BoolOf(a["adopt_existing"]),
 		OnDestroy: tfproto.StrOf(a["on_destroy"]),
 	}
-	for i, name := range idpOwnedAttributes {
+	for i, name := range person.Names {
 		m.IdPOwned[i] = tfproto.StrOf(a[name])
 	}
 	return m, nil
@@ -92,7 +76,7 @@ func (m *scimUserModel) encode() (*tfprotov6.DynamicValue, error) {
 	a["active"] = m.Active.Terraform()
 	a["adopt_existing"] = m.Adopt.Terraform()
 	a["on_destroy"] = m.OnDestroy.Terraform()
-	for i, name := range idpOwnedAttributes {
+	for i, name := range person.Names {
 		a[name] = m.IdPOwned[i].Terraform()
 	}
 	return tfproto.Object(scimUserType, a)
@@ -180,43 +164,10 @@ func changedOnServer(server, state, config *scimUserModel) string {
 	if server.Active.V != state.Active.V {
 		return "active"
 	}
-	for i, name := range idpOwnedAttributes {
+	for i, name := range person.Names {
 		if !config.IdPOwned[i].Null && server.IdPOwned[i] != state.IdPOwned[i] {
 			return name
 		}
 	}
 	return ""
-}
-
-// configuredKey records in private state which of idpOwnedAttributes the
-// configuration set at the last create or update, so that a later plan can
-// tell "never set, the IdP's" from "no longer set, give it back".
-const configuredKey = "configured_attributes"
-
-// rememberConfigured records in p which of idpOwnedAttributes config sets.
-func rememberConfigured(p tfproto.Private, config *scimUserModel) {
-	set := []string{}
-	for i, name := range idpOwnedAttributes {
-		if !config.IdPOwned[i].Null {
-			set = append(set, name)
-		}
-	}
-	b, _ := json.Marshal(set)
-	p[configuredKey] = b
-}
-
-// configuredAttributes is what rememberConfigured recorded, by index.
-func configuredAttributes(p tfproto.Private) (out [numIdPOwned]bool) {
-	var names []string
-	if json.Unmarshal(p[configuredKey], &names) != nil {
-		return out
-	}
-	for _, n := range names {
-		for i, name := range idpOwnedAttributes {
-			if n == name {
-				out[i] = true
-			}
-		}
-	}
-	return out
 }

@@ -290,15 +290,7 @@ func TestAccSCIMUser_onDestroyDeactivate(t *testing.T) {
 
 func TestAccSCIMUser_createConflictNamesImport(t *testing.T) {
 	h := newHub(t)
-	status, body := h.scim(http.MethodPost, "/Users", map[string]any{
-		"schemas":  []string{"urn:ietf:params:scim:schemas:core:2.0:User"},
-		"userName": "taken@moby.example",
-		"active":   true,
-	})
-	if status != http.StatusCreated {
-		t.Fatalf("seeding user: %d %v", status, body)
-	}
-	id := body["id"].(string)
+	id := h.seedUser("taken@moby.example")
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
@@ -375,16 +367,8 @@ func TestAccSCIMUser_importByIdentity(t *testing.T) {
 					}),
 				},
 			},
-			{
-				ResourceName:    "docker_scim_user.jane",
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-			{
-				ResourceName:    "docker_scim_user.jane",
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-			},
+			importStep("docker_scim_user.jane", resource.ImportBlockWithResourceIdentity),
+			importStep("docker_scim_user.jane", resource.ImportBlockWithID),
 		},
 	})
 }

@@ -1,11 +1,11 @@
 package provider
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -125,10 +125,7 @@ func TestAccRosterSafety_settingsPointElsewhere(t *testing.T) {
 // environment variable changed in between) writes nothing.
 func TestAccRosterSafety_savedPlanAppliedThroughOtherSettings(t *testing.T) {
 	t.Parallel()
-	h := newHub(t)
-	ps := people(3, "moby.example")
-	r := newRosterRun(t, h, rosterHCL(ps, ""))
-	r.run("apply", "-auto-approve")
+	h, ps, r := appliedRoster(t, 3)
 	ps = append(ps, rosterPerson{email: "late@moby.example"})
 	r.w.setConfig(rosterHCL(ps, ""))
 	r.run("plan", "-out=plan.out")
@@ -153,10 +150,7 @@ func TestAccRosterSafety_savedPlanAppliedThroughOtherSettings(t *testing.T) {
 // configuration leaves alone does not count.
 func TestAccRosterSafety_conditionalUpdates(t *testing.T) {
 	t.Parallel()
-	h := newHub(t)
-	ps := people(3, "moby.example")
-	r := newRosterRun(t, h, rosterHCL(ps, ""))
-	r.run("apply", "-auto-approve")
+	h, ps, r := appliedRoster(t, 3)
 
 	ps[1].given = "Planned"
 	ps[2].given = "Planned"
@@ -358,13 +352,8 @@ func TestAccRosterSafety_stateWithoutEndpointRecord(t *testing.T) {
 // private state in w's state file.
 func stripRosterEndpoint(t *testing.T, w *cliWork) {
 	t.Helper()
-	path := filepath.Join(w.dir, "terraform.tfstate")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var st map[string]any
-	if err := json.Unmarshal(b, &st); err != nil {
+	if err := json.Unmarshal(w.stateFile(), &st); err != nil {
 		t.Fatal(err)
 	}
 	stripped := 0
@@ -394,8 +383,8 @@ func stripRosterEndpoint(t *testing.T, w *cliWork) {
 		t.Fatal("no roster in state")
 	}
 	st["serial"] = st["serial"].(float64) + 1
-	b, _ = json.MarshalIndent(st, "", "  ")
-	writeFile(t, path, string(b))
+	b, _ := json.MarshalIndent(st, "", "  ")
+	writeFile(t, filepath.Join(w.dir, stateFileName), string(b))
 }
 
 // A roster beside 20 docker_scim_user, every answer a 503: the plan fails
@@ -412,11 +401,7 @@ resource "docker_scim_roster" "people" {
 `
 	w := newCLIWork(t, cfg)
 	w.mustRun("apply", "-auto-approve", "-no-color", "-input=false")
-	statePath := filepath.Join(w.dir, "terraform.tfstate")
-	state, err := os.ReadFile(statePath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	state := w.stateFile()
 	setFaults(t, h, map[string]any{"fail_every": 1})
 	r := w.run(nil, "plan", "-no-color", "-input=false")
 	if r.err == nil {
@@ -429,8 +414,8 @@ resource "docker_scim_roster" "people" {
 	if !strings.Contains(out, "with docker_scim_roster.people") {
 		t.Fatalf("the roster's refresh did not fail:\n%s", out)
 	}
-	if after, err := os.ReadFile(statePath); err != nil || string(after) != string(state) {
-		t.Fatalf("the failed plan changed the state (%v)", err)
+	if !bytes.Equal(w.stateFile(), state) {
+		t.Fatal("the failed plan changed the state")
 	}
 }
 
@@ -453,4 +438,15 @@ resource "docker_scim_roster" "people" {
 	if n := strings.Count(out, "Nothing answered at the SCIM server at"); n != 1 {
 		t.Fatalf("%d full explanations, want 1:\n%s", n, out)
 	}
+}
+
+// appliedRoster starts a hub and applies a roster of n people of
+// moby.example to it.
+func appliedRoster(t *testing.T, n int) (*testHub, []rosterPerson, *rosterRun) {
+	t.Helper()
+	h := newHub(t)
+	ps := people(n, "moby.example")
+	r := newRosterRun(t, h, rosterHCL(ps, ""))
+	r.run("apply", "-auto-approve")
+	return h, ps, r
 }

@@ -65,7 +65,7 @@ type rosterRun struct {
 func newRosterRun(t *testing.T, h *testHub, config string) *rosterRun {
 	t.Helper()
 	w := newCLIWork(t, config)
-	return &rosterRun{t: t, w: w, h: h, env: []string{"DOCKER_SCIM_BASE_URL=" + h.info.SCIMBaseURL, "DOCKER_SCIM_TOKEN=" + h.info.SCIMToken}}
+	return &rosterRun{t: t, w: w, h: h, env: h.scimEnv()}
 }
 
 func (r *rosterRun) run(args ...string) cliResult {

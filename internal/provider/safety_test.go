@@ -585,34 +585,17 @@ resource "docker_scim_user" "v" {
 func TestAccSafety_importedConnectionPointsAtRotation(t *testing.T) {
 	t.Parallel()
 	h := newHub(t) // SCIM already enabled on moby's connection, outside Terraform
-	w := newCLIWork(t, fmt.Sprintf(`
-provider "docker" {
-  host     = %q
-  username = %q
-  password = %q
-}
-
+	w := newCLIWork(t, h.hubProvider()+connectionWithProviderHCL("okta", "moby", connOrgID, "scim")+fmt.Sprintf(`
 import {
   to = docker_scim_connection.okta
   id = "org/moby/%s"
-}
-
-resource "docker_scim_connection" "okta" {
-  org_name          = "moby"
-  sso_connection_id = %q
-}
-
-provider "docker" {
-  alias         = "scim"
-  scim_base_url = docker_scim_connection.okta.base_url
-  scim_token    = docker_scim_connection.okta.token
 }
 
 resource "docker_scim_user" "new" {
   provider  = docker.scim
   user_name = "after.import@moby.example"
 }
-`, h.info.HubURL, h.info.Username, h.info.Password, connOrgID, connOrgID))
+`, connOrgID))
 	out := w.expectFailure("apply", "-auto-approve", "-no-color", "-input=false")
 	if !strings.Contains(out, "Missing provider setting scim_token") || !strings.Contains(out, "rotation_triggers") {
 		t.Fatalf("the error does not point at rotation_triggers:\n%s", out)

@@ -270,18 +270,8 @@ provider "docker" {
   scim_base_url = %q
   scim_token    = %q
 }
-
-resource "docker_scim_connection" "whale" {
-  org_name          = "whale"
-  sso_connection_id = %q
-}
-
-provider "docker" {
-  alias         = "whale"
-  scim_base_url = docker_scim_connection.whale.base_url
-  scim_token    = docker_scim_connection.whale.token
-}
-
+`, h.info.HubURL, h.info.Username, h.info.Password, h.info.SCIMBaseURL, h.info.SCIMToken)+
+		connectionWithProviderHCL("whale", "whale", mockhub.DefaultWhaleConnectionID, "whale")+`
 resource "docker_scim_user" "moby" {
   user_name = "trace.moby@moby.example"
 }
@@ -294,7 +284,7 @@ resource "docker_scim_user" "whale" {
 data "docker_sso_connections" "moby" {
   org_name = "moby"
 }
-`, h.info.HubURL, h.info.Username, h.info.Password, h.info.SCIMBaseURL, h.info.SCIMToken, mockhub.DefaultWhaleConnectionID))
+`)
 
 	logDir := workDir(t, "logs")
 	var captured strings.Builder

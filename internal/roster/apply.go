@@ -162,7 +162,7 @@ func (ap *applier) writesFor() {
 		switch {
 		case managed:
 			recorded := person.ToUser(pk, prior.IDs[pk].Value(), prior.Users[pk])
-			giveBack := priv.Configured[lower]&(1<<AttrDisplayName) != 0
+			giveBack := priv.Configured[lower].Has(AttrDisplayName)
 			if len(scim.UserPatchOps(recorded, desiredUser(k, p, recorded, giveBack))) == 0 {
 				continue
 			}
@@ -207,7 +207,7 @@ func (ap *applier) record(now view.Endpoint) {
 	state := *planned
 	state.Users = make(map[string]*Person, len(planned.Users))
 	state.IDs = make(map[string]Str, len(planned.Users))
-	next := &Private{Configured: map[string]uint8{}, Unmanaged: map[string]string{}, Endpoint: &now}
+	next := &Private{Configured: map[string]person.Configured{}, Unmanaged: map[string]string{}, Endpoint: &now}
 	ap.state, ap.next, ap.failed = &state, next, map[string]bool{}
 	for k, p := range planned.Users {
 		lower := strings.ToLower(k)
@@ -217,7 +217,7 @@ func (ap *applier) record(now view.Endpoint) {
 			if !hasUnknown(p) {
 				// Unchanged people (no write) are as planned.
 				state.Users[k], state.IDs[k] = p, planned.IDs[k]
-				next.Configured[lower] = configuredBits(config.Users[k])
+				next.Configured[lower] = person.ConfiguredIn(config.Users[k])
 			}
 		}
 	}
@@ -252,7 +252,7 @@ func (ap *applier) record(now view.Endpoint) {
 		}
 		state.Users[w.key] = settle(planned.Users[w.key], w.user)
 		state.IDs[w.key] = tfproto.Known(w.user.ID)
-		next.Configured[lower] = configuredBits(config.Users[w.key])
+		next.Configured[lower] = person.ConfiguredIn(config.Users[w.key])
 	}
 	if notStarted > 0 {
 		ap.res.Problems = append(ap.res.Problems, errorAt(path.Empty(), "Apply stopped",

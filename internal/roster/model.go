@@ -124,10 +124,10 @@ func (r *Roster) keysByLower() map[string]string {
 // Private is what the resource keeps in private state, beside the state.
 type Private struct {
 	// Configured records, per lower-cased email, which settings the
-	// configuration set at the last apply (bit i is AttrNames[i]): a setting
+	// configuration set at the last apply (person.Configured): a setting
 	// it never set is the identity provider's, one it stopped setting is
 	// given back.
-	Configured map[string]uint8 `json:"c,omitempty"`
+	Configured map[string]person.Configured `json:"c,omitempty"`
 	// Unmanaged holds the SCIM ids of the users named in unmanaged_users
 	// (and of those a plan will act on), by lower-cased email, so that apply
 	// acts on exactly the people the plan showed.

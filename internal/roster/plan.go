@@ -302,7 +302,7 @@ func (pl *planner) people() {
 		lower := strings.ToLower(k)
 		var p *Person
 		var id Str
-		configured := uint8(0)
+		var configured person.Configured
 		if pk, ok := pl.priorKeys[lower]; ok {
 			p, id, configured = pl.prior.Users[pk], pl.prior.IDs[pk], pl.priv.Configured[lower]
 		} else if pk, ok := pl.renamed[lower]; ok {
@@ -522,13 +522,13 @@ func importSubject(id string) string {
 // planPerson plans one entry: c from the configuration, p from state (nil
 // for a new person), configured the settings the configuration set at the
 // last apply.
-func planPerson(c, p *Person, configured uint8) *Person {
+func planPerson(c, p *Person, configured person.Configured) *Person {
 	out := &Person{}
 	for i := range NumAttrs {
 		switch {
 		case !c.Attrs[i].Null:
 			out.Attrs[i] = c.Attrs[i]
-		case p != nil && configured&(1<<i) == 0:
+		case p != nil && !configured.Has(i):
 			out.Attrs[i] = p.Attrs[i]
 		case i == AttrRole:
 			out.Attrs[i] = tfproto.Known("member")
@@ -547,17 +547,6 @@ func planPerson(c, p *Person, configured uint8) *Person {
 		out.Active = Bool{V: true}
 	}
 	return out
-}
-
-// configuredBits says which settings c sets.
-func configuredBits(c *Person) uint8 {
-	var b uint8
-	for i := range NumAttrs {
-		if !c.Attrs[i].Null {
-			b |= 1 << i
-		}
-	}
-	return b
 }
 
 // mustList says whether a plan must list the scope: a roster being created

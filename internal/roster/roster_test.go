@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/dockerscim/terraform-provider-docker/internal/person"
 	"github.com/dockerscim/terraform-provider-docker/internal/scim"
 	"github.com/dockerscim/terraform-provider-docker/internal/tfproto"
 )
@@ -94,7 +95,7 @@ func TestPlanOwnership(t *testing.T) {
 	}
 	config := &Roster{Filter: tfproto.NullStr(), Unmanaged: tfproto.NullStr(), MaxParallelWrites: Int{Null: true},
 		Users: map[string]*Person{"a@x.example": testPerson(""), "b@x.example": testPerson(""), "c@x.example": testPerson("Cy")}}
-	priv := &Private{Configured: map[string]uint8{"b@x.example": 1 << AttrGivenName}}
+	priv := &Private{Configured: map[string]person.Configured{"b@x.example": 1 << AttrGivenName}}
 	res, err := Plan(context.Background(), prior, config, priv, noList)
 	if err != nil {
 		t.Fatal(err)

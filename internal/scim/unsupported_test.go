@@ -11,35 +11,47 @@ import (
 	"github.com/dockerscim/terraform-provider-docker/internal/httpx"
 )
 
+// missingRoute is how a server answers a route it lacks.
+type missingRoute struct {
+	name   string
+	status int
+	scim   bool // a SCIM error, else a web server's page
+}
+
+// missingRoutes are the answers a server without a route gives.
+var missingRoutes = []missingRoute{
+	{"405", http.StatusMethodNotAllowed, false},
+	{"404 as SCIM error", http.StatusNotFound, true},
+	{"404 from the web server", http.StatusNotFound, false},
+}
+
+// answer makes f answer the requests match picks as a server without the
+// route does.
+func (m missingRoute) answer(f *fakeSCIM, match func(*http.Request) bool) {
+	f.setHook(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+		if !match(r) {
+			return false
+		}
+		if m.scim {
+			scimError(w, m.status, "", "no such route")
+		} else {
+			http.Error(w, "no such route", m.status)
+		}
+		return true
+	})
+}
+
 // A server without DELETE (Docker publishes none) must never have a user
 // counted as deleted: a 405, or a 404 while the user is still there, is an
 // *UnsupportedError, and later deletes are not sent.
 func TestDeleteUserOnServerWithoutDelete(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name   string
-		status int
-		scim   bool
-	}{
-		{"405", http.StatusMethodNotAllowed, false},
-		{"404 as SCIM error", http.StatusNotFound, true},
-		{"404 from the web server", http.StatusNotFound, false},
-	} {
+	for _, tc := range missingRoutes {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			f, c := newFake(t)
 			f.addUsers(2)
-			f.setHook(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
-				if r.Method != http.MethodDelete {
-					return false
-				}
-				if tc.scim {
-					scimError(w, tc.status, "", "no such route")
-				} else {
-					http.Error(w, "no such route", tc.status)
-				}
-				return true
-			})
+			tc.answer(f, func(r *http.Request) bool { return r.Method == http.MethodDelete })
 			err := c.DeleteUser(context.Background(), "u001", "")
 			var unsupported *UnsupportedError
 			if !errors.As(err, &unsupported) || unsupported.Feature != FeatureUserDelete || errors.Is(err, httpx.ErrNotFound) {
@@ -70,29 +82,11 @@ func TestDeleteUserAlreadyGone(t *testing.T) {
 // "not a SCIM API".
 func TestGroupsOnServerWithoutGroups(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name   string
-		status int
-		scim   bool
-	}{
-		{"404 as SCIM error", http.StatusNotFound, true},
-		{"404 from the web server", http.StatusNotFound, false},
-		{"405", http.StatusMethodNotAllowed, false},
-	} {
+	for _, tc := range missingRoutes {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			f, c := newFake(t)
-			f.setHook(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
-				if r.URL.Path != "/v2/scim/2.0/Groups" {
-					return false
-				}
-				if tc.scim {
-					scimError(w, tc.status, "", "no such route")
-				} else {
-					http.Error(w, "no such route", tc.status)
-				}
-				return true
-			})
+			tc.answer(f, func(r *http.Request) bool { return r.URL.Path == "/v2/scim/2.0/Groups" })
 			_, err := c.ListGroups(context.Background(), "", false)
 			var unsupported *UnsupportedError
 			if !errors.As(err, &unsupported) || unsupported.Feature != FeatureGroups {

@@ -94,10 +94,26 @@ func (f *rcFake) warm(t *testing.T, c *collection[rcItem]) {
 	}
 }
 
-func TestReadCacheFirstReadsAreGets(t *testing.T) {
-	t.Parallel()
+// warmed is a fake of 10 objects and a collection that has answered
+// DirectReads of them with GETs: the next miss lists.
+func warmed(t *testing.T) (*rcFake, *collection[rcItem]) {
+	t.Helper()
 	f, c := newRCFake(10), newCollection[rcItem]()
 	f.warm(t, c)
+	return f, c
+}
+
+// wantListings fails t unless f was listed n times; why says why n.
+func (f *rcFake) wantListings(t *testing.T, n int64, why string) {
+	t.Helper()
+	if got := f.lists.Load(); got != n {
+		t.Errorf("listed %d times, want %d%s", got, n, why)
+	}
+}
+
+func TestReadCacheFirstReadsAreGets(t *testing.T) {
+	t.Parallel()
+	f, _ := warmed(t)
 	if got := f.gets.Load(); got != DirectReads {
 		t.Errorf("the first %d reads sent %d GETs, want one each", DirectReads, got)
 	}
@@ -148,8 +164,7 @@ func TestReadCacheConcurrentReadsShareOneListing(t *testing.T) {
 
 func TestReadCacheMissFallsBackToGet(t *testing.T) {
 	t.Parallel()
-	f, c := newRCFake(10), newCollection[rcItem]()
-	f.warm(t, c)
+	f, c := warmed(t)
 	if _, err := f.get(context.Background(), c, "id-5"); err != nil {
 		t.Fatal(err)
 	}
@@ -179,15 +194,12 @@ func TestReadCacheMissFallsBackToGet(t *testing.T) {
 	if !errors.Is(err, httpx.ErrNotFound) {
 		t.Errorf("get(gone) error = %v, want one matching httpx.ErrNotFound", err)
 	}
-	if got := f.lists.Load(); got != 1 {
-		t.Errorf("listed %d times, want 1", got)
-	}
+	f.wantListings(t, 1, "")
 }
 
 func TestReadCacheSeesChangesMadeBeforeTheSnapshot(t *testing.T) {
 	t.Parallel()
-	f, c := newRCFake(10), newCollection[rcItem]()
-	f.warm(t, c)
+	f, c := warmed(t)
 	// Changed and deleted out of band before the listing: both are drift.
 	f.mu.Lock()
 	f.items["id-7"] = &rcItem{name: "edited outside"}
@@ -205,8 +217,7 @@ func TestReadCacheSeesChangesMadeBeforeTheSnapshot(t *testing.T) {
 
 func TestReadCachePutAndRemove(t *testing.T) {
 	t.Parallel()
-	f, c := newRCFake(10), newCollection[rcItem]()
-	f.warm(t, c)
+	f, c := warmed(t)
 	if _, err := f.get(context.Background(), c, "id-4"); err != nil {
 		t.Fatal(err)
 	}
@@ -239,8 +250,7 @@ func TestReadCachePutAndRemove(t *testing.T) {
 
 func TestReadCacheWritesDuringListingWin(t *testing.T) {
 	t.Parallel()
-	f, c := newRCFake(10), newCollection[rcItem]()
-	f.warm(t, c)
+	f, c := warmed(t)
 	// The listing answers with the server's old versions, but these writes
 	// land while it is in flight and are newer.
 	f.during = func() {
@@ -275,9 +285,7 @@ func TestReadCacheFailedListingFallsBackToGets(t *testing.T) {
 			t.Fatalf("get(%s) after a failed listing = %v, %v; want the object by GET", id, v, err)
 		}
 	}
-	if got := f.lists.Load(); got != 1 {
-		t.Errorf("listed %d times after a failure, want 1 (a failed listing is not retried in the same command)", got)
-	}
+	f.wantListings(t, 1, " after a failure (a failed listing is not retried in the same command)")
 	if got, want := f.gets.Load(), int64(DirectReads+10); got != want {
 		t.Errorf("sent %d GETs, want %d", got, want)
 	}
@@ -285,8 +293,7 @@ func TestReadCacheFailedListingFallsBackToGets(t *testing.T) {
 
 func TestReadCacheCancelWhileWaiting(t *testing.T) {
 	t.Parallel()
-	f, c := newRCFake(10), newCollection[rcItem]()
-	f.warm(t, c)
+	f, c := warmed(t)
 	f.hold = make(chan struct{})
 	f.started = make(chan struct{})
 
@@ -318,15 +325,12 @@ func TestReadCacheCancelWhileWaiting(t *testing.T) {
 	if err := <-loaded; err != nil {
 		t.Errorf("the listing reader got %v", err)
 	}
-	if got := f.lists.Load(); got != 1 {
-		t.Errorf("listed %d times, want 1", got)
-	}
+	f.wantListings(t, 1, "")
 }
 
 func TestReadCacheCancelledListingIsTakenOver(t *testing.T) {
 	t.Parallel()
-	f, c := newRCFake(10), newCollection[rcItem]()
-	f.warm(t, c)
+	f, c := warmed(t)
 	f.hold = make(chan struct{})
 	f.started = make(chan struct{})
 
@@ -355,9 +359,7 @@ func TestReadCacheCancelledListingIsTakenOver(t *testing.T) {
 	if err := <-waited; err != nil {
 		t.Errorf("the waiting reader got %v", err)
 	}
-	if got := f.lists.Load(); got != 2 {
-		t.Errorf("listed %d times, want 2 (the cancelled listing, then the waiter's)", got)
-	}
+	f.wantListings(t, 2, " (the cancelled listing, then the waiter's)")
 	gets := f.gets.Load()
 	if _, err := f.get(context.Background(), c, "id-9"); err != nil {
 		t.Fatal(err)
