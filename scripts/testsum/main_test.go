@@ -85,7 +85,7 @@ func TestReportLines(t *testing.T) {
 	}
 	want := "unit:                         10 passed,  0 failed,  2 skipped\n" +
 		"acceptance, OpenTofu 1.12.6:  5 passed,   1 failed,  0 skipped\n" +
-		"all suites:                   15 passed,  1 failed,  2 skipped\n"
+		"total: 15 passed, 1 failed, 2 skipped\n"
 	if out.String() != want {
 		t.Errorf("report:\n%s\nwant:\n%s", out.String(), want)
 	}
