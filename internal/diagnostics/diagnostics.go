@@ -214,6 +214,7 @@ func Advice(api API, err error) string {
 func causeAdvice(api API, err error) string {
 	var endpoint *scim.EndpointError
 	var unsupported *scim.UnsupportedError
+	var notKept *scim.NotKeptError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "The operation was cancelled. Objects already changed are recorded in state; run plan to see what is left."
@@ -247,6 +248,11 @@ func causeAdvice(api API, err error) string {
 		return "This SCIM server does not delete users, as Docker's published SCIM API has no DELETE; the user is still " +
 			"there and still in state. Set on_destroy = \"deactivate\" on docker_scim_user, or unmanaged = " +
 			"\"deactivate\" on docker_scim_roster, and apply again: a deactivated user loses access to the organization."
+	case errors.As(err, &notKept) && notKept.Attribute != "active":
+		return "State records what the server holds. Docker's published SCIM API replaces only a user's name and " +
+			"active state (PUT /Users/{id} takes name and enabled), so a server that follows it keeps role, org_name " +
+			"and team_name as they were: change them in Docker's Admin Console or through the management API, or " +
+			"let the identity provider set them at provisioning, and set the configuration to what Docker holds."
 	case errors.Is(err, httpx.ErrPreconditionFailed):
 		return "The object was changed outside Terraform after it was read, so the change was not applied to avoid " +
 			"overwriting someone else's edit. Run plan again to see the current values, then apply."

@@ -210,3 +210,31 @@ func TestAccDialects_publishedDeleteExplained(t *testing.T) {
 		},
 	})
 }
+
+// Docker's published PUT takes only name and enabled: a role change sent
+// there is dropped. The apply fails naming the person and the role, state
+// records the role Docker kept, and nobody is deactivated.
+func TestAccDialects_publishedRoleChangeNotKept(t *testing.T) {
+	h := newHubWith(t, mockhub.Options{SCIMToken: "scim-" + randomHex(t), Dialect: mockhub.DialectPublished})
+	const email = "hedy.lamarr@moby.example"
+	config := func(role string) string {
+		return userConfig(h, fmt.Sprintf("  user_name = %q\n  role      = %q\n  on_destroy = \"deactivate\"\n", email, role))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{
+			{Config: config("member"), Check: checkMember(h, email, "member")},
+			{
+				Config:      config("owner"),
+				ExpectError: regexp.MustCompile(`(?s)"hedy.lamarr@moby.example".*dockerRole\s+=\s+"member".*sent\s+"owner".*Admin\s+Console`),
+			},
+			{
+				// State holds what Docker kept: the configuration back at
+				// member plans nothing.
+				Config:   config("member"),
+				PlanOnly: true,
+				Check:    resource.ComposeAggregateTestCheckFunc(checkMember(h, email, "member"), checkActive(h, map[string]bool{email: true})),
+			},
+		},
+	})
+}

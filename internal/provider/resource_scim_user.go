@@ -628,10 +628,10 @@ func tidyUserPrivate(data *providerData, private tfproto.Private) bool {
 const legacyETagKey = "etag"
 
 // answeredUser is the user a failed write left on the server, when the
-// error says (a server that answered with another active state than the
-// one sent): recorded, so that state and the next plan tell the truth.
+// error says (a server that answered with another value than the one
+// sent): recorded, so that state and the next plan tell the truth.
 func answeredUser(err error) *scim.User {
-	var mismatch *scim.ActiveMismatchError
+	var mismatch *scim.NotKeptError
 	if errors.As(err, &mismatch) {
 		return mismatch.User
 	}

@@ -205,13 +205,26 @@ func (f *fakeSCIM) serve(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("ETag", `W/"1"`)
 			writeJSON(w, 200, f.users[i])
 		case http.MethodPatch:
-			// Only active is applied; tests read the other operations
-			// from the request.
+			// Only active and Docker's attributes are applied; tests read
+			// the other operations from the request.
 			var patch struct{ Operations []PatchOp }
 			_ = json.Unmarshal(body, &patch)
+			u := f.users[i]
 			for _, op := range patch.Operations {
-				if active, ok := op.Value.(bool); ok && op.Path == "active" {
-					f.users[i].Active = &active
+				value, _ := op.Value.(string)
+				if u.Docker == nil {
+					u.Docker = &DockerExtension{}
+				}
+				switch op.Path {
+				case "active":
+					active, _ := op.Value.(bool)
+					u.Active = &active
+				case SchemaDockerUser + ":dockerRole":
+					u.Docker.Role = value
+				case SchemaDockerUser + ":dockerOrg":
+					u.Docker.Org = value
+				case SchemaDockerUser + ":dockerTeam":
+					u.Docker.Team = value
 				}
 			}
 			w.Header().Set("ETag", `W/"1"`)

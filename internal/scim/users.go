@@ -57,19 +57,25 @@ func userBody(u *User) userWrite {
 	return userWrite{User: &b, Enabled: active}
 }
 
-// ActiveMismatchError says the server answered a write with another active
-// state than the one sent: it did not do what it was asked, whatever its
-// status code said. User is the user as the server answered.
-type ActiveMismatchError struct {
-	User *User
-	Sent bool
+// NotKeptError says the server answered a write with another value than
+// the one sent, whatever its status code said: it did not do what it was
+// asked. User is the user as the server answered.
+type NotKeptError struct {
+	User      *User
+	Attribute string // "active", or Docker's "dockerRole", "dockerOrg", "dockerTeam"
+	Sent      string
+	Answered  string
 }
 
-// Error names the person and both states.
-func (e *ActiveMismatchError) Error() string {
-	return fmt.Sprintf("the server answered with user %q %s, although the request asked for it %s (sent as both "+
-		"active and enabled = %t); the server did not keep the state it was sent",
-		e.User.UserName, activeWord(!e.Sent), activeWord(e.Sent), e.Sent)
+// Error names the person, the attribute and both values.
+func (e *NotKeptError) Error() string {
+	if e.Attribute == "active" {
+		return fmt.Sprintf("the server answered with user %q %s, although the request asked for it %s (sent as both "+
+			"active and enabled = %s); the server did not keep the state it was sent",
+			e.User.UserName, activeWord(e.Answered == "true"), activeWord(e.Sent == "true"), e.Sent)
+	}
+	return fmt.Sprintf("the server answered with user %q's %s = %q, although the request sent %q; the server did not keep it",
+		e.User.UserName, e.Attribute, e.Answered, e.Sent)
 }
 
 func activeWord(active bool) string {
@@ -79,13 +85,26 @@ func activeWord(active bool) string {
 	return "deactivated"
 }
 
-// checkActive returns an *ActiveMismatchError when the answer u does not
-// have the active state sent (nil: nothing was asked).
-func checkActive(u *User, sent *bool) error {
-	if u == nil || sent == nil || u.IsActive() == *sent {
+// checkKept returns a *NotKeptError when the answer u does not hold what
+// the write sent: the active state (sent, nil when nothing was asked) and
+// the Docker attributes desired sets. Docker's published PUT takes only
+// name and enabled, so a role, organization or team sent there is dropped.
+func checkKept(u *User, sent *bool, desired *User) error {
+	if u == nil {
 		return nil
 	}
-	return &ActiveMismatchError{User: u, Sent: *sent}
+	if sent != nil && u.IsActive() != *sent {
+		return &NotKeptError{User: u, Attribute: "active", Sent: fmt.Sprint(*sent), Answered: fmt.Sprint(u.IsActive())}
+	}
+	want, got := dockerOrZero(desired.Docker), dockerOrZero(u.Docker)
+	for _, a := range []struct{ name, want, got string }{
+		{"dockerRole", want.Role, got.Role}, {"dockerOrg", want.Org, got.Org}, {"dockerTeam", want.Team, got.Team},
+	} {
+		if a.want != "" && !strings.EqualFold(a.want, a.got) {
+			return &NotKeptError{User: u, Attribute: a.name, Sent: a.want, Answered: a.got}
+		}
+	}
+	return nil
 }
 
 // CreateUser creates u (POST /Users) and returns the user the server made.
@@ -271,9 +290,9 @@ func (c *Client) ReplaceUser(ctx context.Context, u *User, ifMatch string) (*Use
 // is reconciled by reading the user back.
 //
 // The answer must keep the active state the update meant (desired's, else
-// current's): one that does not is an *ActiveMismatchError, returned with
-// the user as answered, so that no update deactivates or reactivates
-// anyone silently.
+// current's) and the Docker attributes desired sets: one that does not is
+// a *NotKeptError, returned with the user as answered, so that no update
+// deactivates or reactivates anyone, or drops a role, silently.
 func (c *Client) UpdateUser(ctx context.Context, current, desired *User, ifMatch string) (updated *User, changed bool, err error) {
 	want := desired.Active
 	if want == nil {
@@ -283,7 +302,7 @@ func (c *Client) UpdateUser(ctx context.Context, current, desired *User, ifMatch
 	if err != nil || !changed {
 		return updated, changed, err
 	}
-	return updated, true, checkActive(updated, want)
+	return updated, true, checkKept(updated, want, desired)
 }
 
 func boolRef(b bool) *bool { return &b }

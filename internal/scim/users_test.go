@@ -395,9 +395,9 @@ func TestUpdateUserAnsweredWithOtherActiveIsAnError(t *testing.T) {
 	current := &User{ID: "u001", UserName: "user001@moby.example", Active: ptr(true)}
 	desired := &User{UserName: "user001@moby.example", Name: &Name{GivenName: "Augusta"}}
 	updated, _, err := c.UpdateUser(context.Background(), current, desired, "")
-	var mismatch *ActiveMismatchError
-	if !errors.As(err, &mismatch) || mismatch.Sent != true || updated == nil || updated.IsActive() {
-		t.Fatalf("updated = %+v, err = %v; want an *ActiveMismatchError with the deactivated user", updated, err)
+	var mismatch *NotKeptError
+	if !errors.As(err, &mismatch) || mismatch.Attribute != "active" || mismatch.Sent != "true" || updated == nil || updated.IsActive() {
+		t.Fatalf("updated = %+v, err = %v; want a *NotKeptError with the deactivated user", updated, err)
 	}
 	for _, want := range []string{`"user001@moby.example"`, "deactivated", "asked for it active"} {
 		if !strings.Contains(err.Error(), want) {
@@ -454,5 +454,34 @@ func TestPublishedSpellingsRead(t *testing.T) {
 	u, err := c.GetUser(context.Background(), "u001")
 	if err != nil || u.Docker.Role != "owner" {
 		t.Fatalf("user = %+v, err = %v; want dockerRole owner", u, err)
+	}
+}
+
+// Docker's published PUT takes only name and enabled: a role sent there
+// is dropped, and an answer without it is an error naming the person and
+// the role, with the user as answered.
+func TestUpdateUserRoleNotKept(t *testing.T) {
+	t.Parallel()
+	f, c := newFake(t)
+	f.spc = spcNone
+	f.addUsers(1)
+	f.setHook(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+		if r.Method != http.MethodPut {
+			return false
+		}
+		writeJSON(w, 200, User{ID: "u001", UserName: "user001@moby.example", Active: ptr(true), Docker: &DockerExtension{Role: "member"}})
+		return true
+	})
+	current := &User{ID: "u001", UserName: "user001@moby.example", Active: ptr(true), Docker: &DockerExtension{Role: "member"}}
+	desired := &User{UserName: "user001@moby.example", Docker: &DockerExtension{Role: "owner"}}
+	updated, _, err := c.UpdateUser(context.Background(), current, desired, "")
+	var notKept *NotKeptError
+	if !errors.As(err, &notKept) || notKept.Attribute != "dockerRole" || updated == nil || updated.Docker.Role != "member" {
+		t.Fatalf("updated = %+v, err = %v; want a *NotKeptError for dockerRole", updated, err)
+	}
+	for _, want := range []string{`"user001@moby.example"`, `dockerRole = "member"`, `sent "owner"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %s", err, want)
+		}
 	}
 }
