@@ -13,17 +13,15 @@ trap 'rm -rf "$work"' EXIT
 ./scripts/devrc.sh "$root/bin" >"$work/dev.tfrc"
 export TF_CLI_CONFIG_FILE="$work/dev.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
-echo "examples: fmt -check"
-"$tofu" fmt -check -recursive -diff examples
-
-failed=0
-while IFS= read -r dir; do
-  rel=${dir#"$root"/}
-  copy="$work/$(echo "$rel" | tr '/' '_')"
+# copy_example DIR PREFIX: copies an example folder into the work folder and
+# prints the copy's path. Registry examples leave out the terraform block;
+# the copy gets one, so that the provider resolves to dockerscim/docker
+# rather than hashicorp/docker.
+copy_example() {
+  local rel=${1#"$root"/}
+  local copy="$work/$2$(echo "$rel" | tr '/' '_')"
   mkdir -p "$copy"
-  cp -R "$dir"/. "$copy"/
-  # Registry examples leave out the terraform block; add one so that the
-  # provider resolves to dockerscim/docker rather than hashicorp/docker.
+  cp -R "$1"/. "$copy"/
   if ! grep -qs 'required_providers' "$copy"/*.tf; then
     cat >"$copy/zz_versions.tf" <<'TF'
 terraform {
@@ -33,6 +31,16 @@ terraform {
 }
 TF
   fi
+  echo "$copy"
+}
+
+echo "examples: fmt -check"
+"$tofu" fmt -check -recursive -diff examples
+
+failed=0
+while IFS= read -r dir; do
+  rel=${dir#"$root"/}
+  copy=$(copy_example "$dir" "")
   if out=$(cd "$copy" && "$tofu" validate -no-color 2>&1); then
     echo "examples: $rel: valid"
   else
@@ -51,18 +59,7 @@ if [ ${#queries[@]} -gt 0 ]; then
   "$tf" fmt -check -diff "${queries[@]}"
   while IFS= read -r dir; do
     rel=${dir#"$root"/}
-    copy="$work/query_$(echo "$rel" | tr '/' '_')"
-    mkdir -p "$copy"
-    cp -R "$dir"/. "$copy"/
-    if ! grep -qs 'required_providers' "$copy"/*.tf; then
-      cat >"$copy/zz_versions.tf" <<'TF'
-terraform {
-  required_providers {
-    docker = { source = "dockerscim/docker" }
-  }
-}
-TF
-    fi
+    copy=$(copy_example "$dir" query_)
     if out=$(cd "$copy" && "$tf" validate -query -no-color 2>&1); then
       echo "examples: $rel: valid (terraform validate -query)"
     else

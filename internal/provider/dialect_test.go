@@ -57,7 +57,7 @@ func checkNothingUnserved(h *testHub) resource.TestCheckFunc {
 func TestAccDialects_userLifecycleNeverDeactivatesOnUpdate(t *testing.T) {
 	for _, dialect := range mockhub.Dialects {
 		t.Run(string(dialect), func(t *testing.T) {
-			h := newHubWith(t, mockhub.Options{SCIMToken: "scim-" + randomHex(t), Dialect: dialect})
+			h := newHubIn(t, dialect)
 			const email = "ada.lovelace@moby.example"
 			config := func(given string, active bool) string {
 				return userConfig(h, fmt.Sprintf(`
@@ -128,7 +128,7 @@ func TestAccDialects_rosterApplyReplanRename(t *testing.T) {
 	for _, dialect := range mockhub.Dialects {
 		t.Run(string(dialect), func(t *testing.T) {
 			t.Parallel()
-			h := newHubWith(t, mockhub.Options{SCIMToken: "scim-" + randomHex(t), Dialect: dialect})
+			h := newHubIn(t, dialect)
 			ps := people(5, "moby.example")
 			r := newRosterRun(t, h, rosterHCL(ps, ""))
 			r.run("apply", "-auto-approve")
@@ -164,7 +164,7 @@ func TestAccDialects_rosterApplyReplanRename(t *testing.T) {
 // docker_group_mapping fails at plan, naming the alternative, before
 // anything is sent.
 func TestAccDialects_publishedGroupMappingFailsAtPlan(t *testing.T) {
-	h := newHubWith(t, mockhub.Options{SCIMToken: "scim-" + randomHex(t), Dialect: mockhub.DialectPublished})
+	h := newHubIn(t, mockhub.DialectPublished)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
@@ -191,7 +191,7 @@ resource "docker_group_mapping" "team" {
 // on_destroy = "deactivate", keeps the user in state and on the server,
 // and the destroy succeeds once the configuration says deactivate.
 func TestAccDialects_publishedDeleteExplained(t *testing.T) {
-	h := newHubWith(t, mockhub.Options{SCIMToken: "scim-" + randomHex(t), Dialect: mockhub.DialectPublished})
+	h := newHubIn(t, mockhub.DialectPublished)
 	const email = "grace.hopper@moby.example"
 	config := func(onDestroy string) string {
 		return userConfig(h, fmt.Sprintf("  user_name  = %q\n  on_destroy = %q\n", email, onDestroy))
@@ -215,7 +215,7 @@ func TestAccDialects_publishedDeleteExplained(t *testing.T) {
 // there is dropped. The apply fails naming the person and the role, state
 // records the role Docker kept, and nobody is deactivated.
 func TestAccDialects_publishedRoleChangeNotKept(t *testing.T) {
-	h := newHubWith(t, mockhub.Options{SCIMToken: "scim-" + randomHex(t), Dialect: mockhub.DialectPublished})
+	h := newHubIn(t, mockhub.DialectPublished)
 	const email = "hedy.lamarr@moby.example"
 	config := func(role string) string {
 		return userConfig(h, fmt.Sprintf("  user_name = %q\n  role      = %q\n  on_destroy = \"deactivate\"\n", email, role))

@@ -65,7 +65,13 @@ type testHub struct {
 // with a token unique to the test.
 func newHub(t *testing.T) *testHub {
 	t.Helper()
-	return newHubWith(t, mockhub.Options{SCIMToken: "scim-" + randomHex(t)})
+	return newHubIn(t, mockhub.DialectRFC)
+}
+
+// newHubIn is newHub speaking dialect.
+func newHubIn(t *testing.T, dialect mockhub.Dialect) *testHub {
+	t.Helper()
+	return newHubWith(t, mockhub.Options{SCIMToken: "scim-" + randomHex(t), Dialect: dialect})
 }
 
 func newHubWith(t *testing.T, opts mockhub.Options) *testHub {

@@ -38,13 +38,10 @@ func lastWrite(p tfproto.Private) (scim.Written, bool) {
 // settleWrite drops the recorded write once the read u shows it, or once
 // it is too old to lag; it reports whether private changed.
 func settleWrite(p tfproto.Private, u *scim.User) bool {
-	w, ok := lastWrite(p)
-	if !ok {
-		_, had := p[writtenKey]
-		delete(p, writtenKey)
-		return had
+	if _, had := p[writtenKey]; !had {
+		return false
 	}
-	if w.Lags(u, nil, time.Now()) {
+	if w, ok := lastWrite(p); ok && w.Lags(u, nil, time.Now()) {
 		return false
 	}
 	delete(p, writtenKey)

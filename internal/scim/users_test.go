@@ -377,32 +377,61 @@ func TestUpdateUserByPutKeepsPersonActiveOnPublishedReading(t *testing.T) {
 	}
 }
 
-// A server that answers an update with another active state than the one
-// sent did not do what it was asked: that is an error naming the person,
-// carrying the user as answered, never a silent success.
-func TestUpdateUserAnsweredWithOtherActiveIsAnError(t *testing.T) {
+// A server that answers an update with another value than the one sent
+// did not do what it was asked: that is an error naming the person and the
+// attribute, carrying the user as answered, never a silent success. A
+// published server loses a PUT without enabled, and drops a role sent
+// there (its PUT takes only name and enabled).
+func TestUpdateUserAnswerNotKept(t *testing.T) {
 	t.Parallel()
-	f, c := newFake(t)
-	f.spc = spcNone
-	f.addUsers(1)
-	f.setHook(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
-		if r.Method != http.MethodPut {
-			return false
-		}
-		writeJSON(w, 200, User{ID: "u001", UserName: "user001@moby.example", Name: &Name{GivenName: "Augusta"}, Active: ptr(false)})
-		return true
-	})
-	current := &User{ID: "u001", UserName: "user001@moby.example", Active: ptr(true)}
-	desired := &User{UserName: "user001@moby.example", Name: &Name{GivenName: "Augusta"}}
-	updated, _, err := c.UpdateUser(context.Background(), current, desired, "")
-	var mismatch *NotKeptError
-	if !errors.As(err, &mismatch) || mismatch.Attribute != "active" || mismatch.Sent != "true" || updated == nil || updated.IsActive() {
-		t.Fatalf("updated = %+v, err = %v; want a *NotKeptError with the deactivated user", updated, err)
-	}
-	for _, want := range []string{`"user001@moby.example"`, "deactivated", "asked for it active"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not say %q", err, want)
-		}
+	for _, tc := range []struct {
+		name             string
+		current, desired *User
+		answered         User
+		attribute, sent  string
+		says             []string
+	}{
+		{
+			name:      "deactivated",
+			current:   &User{ID: "u001", UserName: "user001@moby.example", Active: ptr(true)},
+			desired:   &User{UserName: "user001@moby.example", Name: &Name{GivenName: "Augusta"}},
+			answered:  User{ID: "u001", UserName: "user001@moby.example", Name: &Name{GivenName: "Augusta"}, Active: ptr(false)},
+			attribute: "active", sent: "true",
+			says: []string{`"user001@moby.example"`, "deactivated", "asked for it active"},
+		},
+		{
+			name:      "role dropped",
+			current:   &User{ID: "u001", UserName: "user001@moby.example", Active: ptr(true), Docker: &DockerExtension{Role: "member"}},
+			desired:   &User{UserName: "user001@moby.example", Docker: &DockerExtension{Role: "owner"}},
+			answered:  User{ID: "u001", UserName: "user001@moby.example", Active: ptr(true), Docker: &DockerExtension{Role: "member"}},
+			attribute: "dockerRole", sent: "owner",
+			says: []string{`"user001@moby.example"`, `dockerRole = "member"`, `sent "owner"`},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f, c := newFake(t)
+			f.spc = spcNone
+			f.addUsers(1)
+			f.setHook(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+				if r.Method != http.MethodPut {
+					return false
+				}
+				writeJSON(w, 200, tc.answered)
+				return true
+			})
+			updated, _, err := c.UpdateUser(context.Background(), tc.current, tc.desired, "")
+			var notKept *NotKeptError
+			if !errors.As(err, &notKept) || notKept.Attribute != tc.attribute || notKept.Sent != tc.sent ||
+				updated == nil || updated.IsActive() != tc.answered.IsActive() || dockerOrZero(updated.Docker) != dockerOrZero(tc.answered.Docker) {
+				t.Fatalf("updated = %+v, err = %v; want a *NotKeptError for %s with the user as answered", updated, err, tc.attribute)
+			}
+			for _, want := range tc.says {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not say %s", err, want)
+				}
+			}
+		})
 	}
 }
 
@@ -454,34 +483,5 @@ func TestPublishedSpellingsRead(t *testing.T) {
 	u, err := c.GetUser(context.Background(), "u001")
 	if err != nil || u.Docker.Role != "owner" {
 		t.Fatalf("user = %+v, err = %v; want dockerRole owner", u, err)
-	}
-}
-
-// Docker's published PUT takes only name and enabled: a role sent there
-// is dropped, and an answer without it is an error naming the person and
-// the role, with the user as answered.
-func TestUpdateUserRoleNotKept(t *testing.T) {
-	t.Parallel()
-	f, c := newFake(t)
-	f.spc = spcNone
-	f.addUsers(1)
-	f.setHook(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
-		if r.Method != http.MethodPut {
-			return false
-		}
-		writeJSON(w, 200, User{ID: "u001", UserName: "user001@moby.example", Active: ptr(true), Docker: &DockerExtension{Role: "member"}})
-		return true
-	})
-	current := &User{ID: "u001", UserName: "user001@moby.example", Active: ptr(true), Docker: &DockerExtension{Role: "member"}}
-	desired := &User{UserName: "user001@moby.example", Docker: &DockerExtension{Role: "owner"}}
-	updated, _, err := c.UpdateUser(context.Background(), current, desired, "")
-	var notKept *NotKeptError
-	if !errors.As(err, &notKept) || notKept.Attribute != "dockerRole" || updated == nil || updated.Docker.Role != "member" {
-		t.Fatalf("updated = %+v, err = %v; want a *NotKeptError for dockerRole", updated, err)
-	}
-	for _, want := range []string{`"user001@moby.example"`, `dockerRole = "member"`, `sent "owner"`} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not say %s", err, want)
-		}
 	}
 }

@@ -137,20 +137,15 @@ func (server) ApplyResourceChange(_ context.Context, req *tfprotov6.ApplyResourc
 // withID returns v when it is null or its id is known, else v with the id
 // that id returns.
 func withID(v *tfprotov6.DynamicValue, id func(map[string]tftypes.Value) tftypes.Value) (*tfprotov6.DynamicValue, error) {
-	val, err := v.Unmarshal(personType)
-	if err != nil || val.IsNull() {
+	attrs, err := tfproto.Attributes(v, personType)
+	if err != nil || attrs == nil {
 		return v, err
-	}
-	var attrs map[string]tftypes.Value
-	if err := val.As(&attrs); err != nil {
-		return nil, err
 	}
 	if attrs["id"].IsKnown() && !attrs["id"].IsNull() {
 		return v, nil
 	}
 	attrs["id"] = id(attrs)
-	out, err := tfprotov6.NewDynamicValue(personType, tftypes.NewValue(personType, attrs))
-	return &out, err
+	return tfproto.Object(personType, attrs)
 }
 
 func (server) ImportResourceState(_ context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
